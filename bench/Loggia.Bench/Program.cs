@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using Loggia.Bench;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args is ["size-vs-duckdb", ..])
+{
+    return SizeComparison.Run();
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ParquetBenchmarks).Assembly).Run(args);
+return 0;
