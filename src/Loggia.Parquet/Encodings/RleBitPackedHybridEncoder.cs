@@ -31,11 +31,18 @@ public static class RleBitPackedHybridEncoder
         while (i < n)
         {
             var v = values[i];
+            // Scalar scan for short runs; the vectorised search only once a run is long enough to become RLE.
             var j = i + 1;
-            if (j < n && values[j] == v)
+            var shortEnd = Math.Min(n, i + MinRleRun);
+            while (j < shortEnd && values[j] == v)
             {
-                var k = values[(j + 1)..].IndexOfAnyExcept(v);
-                j = k < 0 ? n : j + 1 + k;
+                j++;
+            }
+
+            if (j == i + MinRleRun)
+            {
+                var k = values[j..].IndexOfAnyExcept(v);
+                j = k < 0 ? n : j + k;
             }
 
             var runLength = j - i;
