@@ -11,7 +11,7 @@ namespace Loggia.Bench;
 /// figures are per core). The MB/s column is line text per second; rows/s counts rows.
 /// </summary>
 [Config(typeof(ThroughputConfig))]
-public class ParquetBenchmarks
+public class ParquetBenchmarks : IDisposable
 {
     /// <summary>Rows in the benchmark table (~200 bytes of line each).</summary>
     public const int TableRows = 400_000;
@@ -43,6 +43,12 @@ public class ParquetBenchmarks
         }
 
         return output;
+    }
+
+    public void Dispose()
+    {
+        _output?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     [Benchmark]

@@ -7,7 +7,7 @@ namespace Loggia.Bench;
 /// <summary>
 /// Writes the benchmark table with Loggia.Parquet and has DuckDB rewrite the same rows with the
 /// same codec and level, then prints both file sizes and their ratio. Needs the interop harness
-/// (<c>npm ci --prefix tests/interop</c>).
+/// (<c>npm install --prefix tests/interop</c>).
 /// </summary>
 internal static class SizeComparison
 {

@@ -15,14 +15,15 @@ public abstract class ColumnVector
     public bool HasNulls { get; private set; }
 
     /// <summary>Whether row <paramref name="row"/> is null.</summary>
-    public bool IsNull(int row) => HasNulls && _nulls![row];
+    public bool IsNull(int row) => HasNulls && row < _nulls!.Length && _nulls[row];
 
     /// <summary>Removes all rows, keeping the buffers.</summary>
     public virtual void Clear()
     {
         if (HasNulls)
         {
-            Array.Clear(_nulls!, 0, Count);
+            // The flag array is sized by the last null row, which may be below Count.
+            _nulls.AsSpan(0, Math.Min(Count, _nulls!.Length)).Clear();
         }
 
         HasNulls = false;
@@ -59,8 +60,16 @@ public abstract class ColumnVector
             return;
         }
 
-        _nulls![to] = _nulls[from];
-        _nulls[from] = false;
+        var isNull = from < _nulls!.Length && _nulls[from];
+        if (isNull)
+        {
+            _nulls[from] = false;
+            _nulls[to] = true;
+        }
+        else if (to < _nulls.Length)
+        {
+            _nulls[to] = false;
+        }
     }
 
     /// <summary>Grows an array to hold at least <paramref name="needed"/> elements, doubling.</summary>

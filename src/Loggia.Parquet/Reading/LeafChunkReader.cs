@@ -275,7 +275,7 @@ internal sealed class LeafChunkReader : IDisposable
                 encoding = v1.Encoding;
                 CheckValueCount(numValues, offset);
                 decompressed = Decompress(codec, body, header.UncompressedPageSize, offset);
-                var page = decompressed.AsSpan(0, header.UncompressedPageSize);
+                ReadOnlySpan<byte> page = decompressed.AsSpan(0, header.UncompressedPageSize);
                 if (leaf.MaxRepetitionLevel > 0)
                 {
                     repetitionBytes = TakeLengthPrefixed(ref page, v1.RepetitionLevelEncoding, offset);
@@ -339,7 +339,7 @@ internal sealed class LeafChunkReader : IDisposable
         }
     }
 
-    private ReadOnlySpan<byte> TakeLengthPrefixed(ref ReadOnlySpan<byte> page, Encoding encoding, long offset)
+    private ReadOnlySpan<byte> TakeLengthPrefixed(scoped ref ReadOnlySpan<byte> page, Encoding encoding, long offset)
     {
         if (encoding != Encoding.Rle)
         {
@@ -372,7 +372,9 @@ internal sealed class LeafChunkReader : IDisposable
         var rows = (long)numValues;
         if (leaf.MaxDefinitionLevel > 0 || leaf.MaxRepetitionLevel > 0)
         {
-            var (definition, repetition) = output.AppendLevels(numValues);
+            var first = output.AppendLevels(numValues);
+            var definition = output.Definition.Slice(first, numValues);
+            var repetition = output.Repetition.Slice(first, numValues);
             DecodeLevels(repetitionBytes, leaf.MaxRepetitionLevel, repetition, offset);
             DecodeLevels(definitionBytes, leaf.MaxDefinitionLevel, definition, offset);
             nonNull = 0;

@@ -31,8 +31,8 @@ internal sealed class LeafData
         Values.Clear();
     }
 
-    /// <summary>Extends the level arrays by <paramref name="count"/> entries and returns them to fill.</summary>
-    public (Span<int> Definition, Span<int> Repetition) AppendLevels(int count)
+    /// <summary>Extends the level arrays by <paramref name="count"/> entries and returns the index of the first.</summary>
+    public int AppendLevels(int count)
     {
         var needed = LevelCount + count;
         if (_definition.Length < needed)
@@ -44,7 +44,7 @@ internal sealed class LeafData
 
         var start = LevelCount;
         LevelCount = needed;
-        return (_definition.AsSpan(start, count), _repetition.AsSpan(start, count));
+        return start;
     }
 
     /// <summary>Moves level entry <paramref name="from"/> to <paramref name="to"/> (to &lt;= from).</summary>

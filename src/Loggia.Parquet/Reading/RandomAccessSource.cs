@@ -59,7 +59,11 @@ internal abstract class RandomAccessSource : IDisposable
             }
         }
 
-        public override void Dispose() => _handle.Dispose();
+        public override void Dispose()
+        {
+            _handle.Dispose();
+            base.Dispose();
+        }
     }
 
     private sealed class MemorySource(ReadOnlyMemory<byte> memory) : RandomAccessSource

@@ -17,7 +17,7 @@ internal sealed class PrimitiveLeafWriter<T> : LeafWriter
     where T : unmanaged, IEquatable<T>
 {
     private readonly Encoding _valueEncoding;
-    private PrimitiveDictionary<T>? _dictionary;
+    private readonly PrimitiveDictionary<T>? _dictionary;
     private bool _dictionaryActive;
     private bool _firstPageWritten;
     private bool _dictionaryOverflowed;

@@ -31,7 +31,7 @@ internal sealed record DuckDbResult(IReadOnlyList<(string Name, string Type)> Co
 
 /// <summary>
 /// Runs SQL in DuckDB (the independent Parquet implementation our files are proven against) through
-/// <c>node tests/interop/duckdb.mjs</c>. Needs Node.js and <c>npm ci --prefix tests/interop</c>.
+/// <c>node tests/interop/duckdb.mjs</c>. Needs Node.js and <c>npm install --prefix tests/interop</c>.
 /// </summary>
 internal static class DuckDb
 {
@@ -100,7 +100,7 @@ internal static class DuckDb
         if (!IsInstalled)
         {
             throw new InvalidOperationException(
-                $"DuckDB for the interop tests is not installed: run `npm ci --prefix tests/interop` in {RepoRoot.Value} (needs Node.js 20+)");
+                $"DuckDB for the interop tests is not installed: run `npm install --prefix tests/interop` in {RepoRoot.Value} (needs Node.js 20+)");
         }
 
         var start = new ProcessStartInfo("node")
