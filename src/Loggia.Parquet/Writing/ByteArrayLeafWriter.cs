@@ -14,10 +14,7 @@ namespace Loggia.Parquet.Writing;
 internal sealed class ByteArrayLeafWriter : LeafWriter
 {
     private readonly Encoding _fallbackEncoding;
-    private readonly ByteArrayDictionary? _dictionary;
-    private bool _dictionaryActive;
-    private bool _dictionaryOverflowed;
-    private bool _firstPageWritten;
+    private readonly ByteArrayDictionary _dictionary = new();
     private byte[] _data = new byte[64 * 1024];
     private int[] _offsets = new int[1025];
     private int[] _indices = new int[1024];
@@ -26,14 +23,9 @@ internal sealed class ByteArrayLeafWriter : LeafWriter
     private readonly Bounds _chunkBounds = new();
 
     public ByteArrayLeafWriter(ParquetLeaf leaf, ColumnEncoding encoding, ParquetWriterOptions options, PageCompressor compressor)
-        : base(leaf, options, compressor)
+        : base(leaf, options, compressor, encoding is ColumnEncoding.Auto or ColumnEncoding.Dictionary)
     {
         _fallbackEncoding = encoding == ColumnEncoding.Delta ? Encoding.DeltaLengthByteArray : Encoding.Plain;
-        if (encoding is ColumnEncoding.Auto or ColumnEncoding.Dictionary && options.DictionaryPageSizeLimit > 0)
-        {
-            _dictionary = new ByteArrayDictionary();
-            _dictionaryActive = true;
-        }
     }
 
     public override void Write(ColumnVector vector, int start, int count)
@@ -115,15 +107,15 @@ internal sealed class ByteArrayLeafWriter : LeafWriter
         _chunkBounds.Add(value);
         PageRawBytes += value.Length + 4;
         RowGroupRawBytes += value.Length + 4;
-        if (_dictionaryActive)
+        if (DictionaryActive)
         {
             if (_indices.Length == _valueCount)
             {
                 Array.Resize(ref _indices, _valueCount * 2);
             }
 
-            _indices[_valueCount++] = _dictionary!.GetOrAdd(value);
-            _dictionaryOverflowed = _dictionary.DataBytes > Options.DictionaryPageSizeLimit;
+            _indices[_valueCount++] = _dictionary.GetOrAdd(value);
+            CheckDictionarySize();
             return;
         }
 
@@ -143,16 +135,14 @@ internal sealed class ByteArrayLeafWriter : LeafWriter
         _offsets[++_valueCount] = newEnd;
     }
 
-    protected override bool MustCutPage => _dictionaryOverflowed;
-
     protected override Encoding EncodeValues(IBufferWriter<byte> output)
     {
         var count = _valueCount;
         _valueCount = 0;
         _page.Reset();
-        if (_dictionaryActive)
+        if (DictionaryActive)
         {
-            var bitWidth = Math.Max(1, BitWidth.Of((uint)Math.Max(0, _dictionary!.Count - 1)));
+            var bitWidth = Math.Max(1, BitWidth.Of((uint)Math.Max(0, _dictionary.Count - 1)));
             output.GetSpan(1)[0] = (byte)bitWidth;
             output.Advance(1);
             RleBitPackedHybridEncoder.Encode(_indices.AsSpan(0, count), bitWidth, output);
@@ -172,43 +162,16 @@ internal sealed class ByteArrayLeafWriter : LeafWriter
         return Encoding.Plain;
     }
 
-    protected override void OnPageWritten(int encodedValueBytes, long rawValueBytes)
-    {
-        if (_dictionaryOverflowed)
-        {
-            _dictionaryOverflowed = false;
-            _dictionaryActive = false;
-        }
+    protected override long DictionaryPlainBytes => _dictionary.PlainEncodedSize;
 
-        if (!_firstPageWritten && _dictionaryActive && encodedValueBytes + _dictionary!.DataBytes + (4L * _dictionary.Count) >= rawValueBytes)
-        {
-            // Mostly distinct values (log lines): the dictionary does not pay for itself.
-            _dictionaryActive = false;
-        }
+    protected override int DictionaryCount => _dictionary.Count;
 
-        _firstPageWritten = true;
-    }
-
-    protected override int WriteDictionary(IBufferWriter<byte> output)
-    {
-        if (_dictionary is null || _dictionary.Count == 0)
-        {
-            return -1;
-        }
-
-        _dictionary.WritePlain(output);
-        return _dictionary.Count;
-    }
+    protected override void WriteDictionary(IBufferWriter<byte> output) => _dictionary.WritePlain(output);
 
     protected override void ResetChunk()
     {
         _chunkBounds.Reset();
-        _firstPageWritten = false;
-        if (_dictionary is not null)
-        {
-            _dictionary.Clear();
-            _dictionaryActive = true;
-        }
+        _dictionary.Clear();
     }
 
     protected override bool TryGetPageBounds(int maxLength, out byte[] min, out byte[] max, out bool exact)

@@ -29,12 +29,35 @@ internal abstract class LeafWriter : IDisposable
     private long _chunkUncompressedBytes;
     private long _firstRowOfPage;
 
-    protected LeafWriter(ParquetLeaf leaf, ParquetWriterOptions options, PageCompressor compressor)
+    private readonly bool _usesDictionary;
+    private bool _dictionaryOverflowed;
+    private bool _firstPageWritten;
+
+    protected LeafWriter(ParquetLeaf leaf, ParquetWriterOptions options, PageCompressor compressor, bool usesDictionary)
     {
         Leaf = leaf;
         Options = options;
         _compressor = compressor;
+        _usesDictionary = usesDictionary && options.DictionaryPageSizeLimit > 0;
+        DictionaryActive = _usesDictionary;
     }
+
+    /// <summary>
+    /// Whether values of the current page go through the dictionary. A chunk starts with the
+    /// dictionary (when the column uses one) and leaves it for good when it outgrows
+    /// <see cref="ParquetWriterOptions.DictionaryPageSizeLimit"/> or does not pay for itself on the
+    /// first page; the pages written before stay dictionary-encoded.
+    /// </summary>
+    protected bool DictionaryActive { get; private set; }
+
+    /// <summary>Size of the dictionary as a PLAIN dictionary page.</summary>
+    protected abstract long DictionaryPlainBytes { get; }
+
+    /// <summary>Entries in the dictionary.</summary>
+    protected abstract int DictionaryCount { get; }
+
+    /// <summary>Called after a value was added to the dictionary: past the limit, the page is cut at the next row boundary.</summary>
+    protected void CheckDictionarySize() => _dictionaryOverflowed = DictionaryPlainBytes > Options.DictionaryPageSizeLimit;
 
     /// <summary>The leaf being written.</summary>
     public ParquetLeaf Leaf { get; }
@@ -57,10 +80,7 @@ internal abstract class LeafWriter : IDisposable
     public long RowGroupRawBytes { get; protected set; }
 
     /// <summary>Whether the page has reached its target size and should be cut at the next row boundary.</summary>
-    protected bool PageIsFull => PageRawBytes >= Options.PageSizeBytes || PageRows >= Options.MaxRowsPerPage || MustCutPage;
-
-    /// <summary>Whether a subclass needs the page cut at the next row boundary (e.g. its dictionary overflowed).</summary>
-    protected virtual bool MustCutPage => false;
+    protected bool PageIsFull => PageRawBytes >= Options.PageSizeBytes || PageRows >= Options.MaxRowsPerPage || _dictionaryOverflowed;
 
     /// <summary>Writes rows <paramref name="start"/>..start+count of <paramref name="vector"/>.</summary>
     public abstract void Write(ColumnVector vector, int start, int count);
@@ -105,15 +125,28 @@ internal abstract class LeafWriter : IDisposable
     /// <summary>Orders two statistics values of this leaf's type.</summary>
     protected abstract int CompareBounds(byte[] left, byte[] right);
 
-    /// <summary>Called after a page is written (dictionary decisions are made here).</summary>
-    protected virtual void OnPageWritten(int encodedValueBytes, long rawValueBytes)
+    /// <summary>Decides, after a page is written, whether the rest of the chunk keeps the dictionary.</summary>
+    private void OnPageWritten(int encodedValueBytes, long rawValueBytes)
     {
+        if (_dictionaryOverflowed)
+        {
+            _dictionaryOverflowed = false;
+            DictionaryActive = false;
+        }
+
+        if (!_firstPageWritten && DictionaryActive && encodedValueBytes + DictionaryPlainBytes >= rawValueBytes)
+        {
+            // Mostly distinct values (log lines, ids): the dictionary does not pay for itself.
+            DictionaryActive = false;
+        }
+
+        _firstPageWritten = true;
     }
 
-    /// <summary>Writes the dictionary page body (PLAIN) and returns its entry count, or -1 when the chunk has no dictionary.</summary>
-    protected abstract int WriteDictionary(IBufferWriter<byte> output);
+    /// <summary>Writes the dictionary page body (PLAIN).</summary>
+    protected abstract void WriteDictionary(IBufferWriter<byte> output);
 
-    /// <summary>Resets the chunk-level value state for the next row group.</summary>
+    /// <summary>Resets the chunk-level value state (dictionary, bounds) for the next row group.</summary>
     protected abstract void ResetChunk();
 
     /// <summary>Encodes and compresses the current page into the chunk buffer.</summary>
@@ -211,9 +244,10 @@ internal abstract class LeafWriter : IDisposable
         var uncompressed = _chunkUncompressedBytes;
         var encodings = new List<Encoding>();
         _page.ResetWrittenCount();
-        var dictionaryCount = WriteDictionary(_page);
-        if (dictionaryCount >= 0)
+        var dictionaryCount = _usesDictionary ? DictionaryCount : 0;
+        if (dictionaryCount > 0)
         {
+            WriteDictionary(_page);
             var raw = _page.WrittenSpan;
             var compressed = _compressor.Compress(raw);
             var header = new PageHeader
@@ -288,6 +322,9 @@ internal abstract class LeafWriter : IDisposable
         _chunkUncompressedBytes = 0;
         _firstRowOfPage = 0;
         RowGroupRawBytes = 0;
+        _firstPageWritten = false;
+        _dictionaryOverflowed = false;
+        DictionaryActive = _usesDictionary;
         ResetChunk();
         return result;
     }

@@ -18,9 +18,6 @@ internal sealed class PrimitiveLeafWriter<T> : LeafWriter
 {
     private readonly Encoding _valueEncoding;
     private readonly PrimitiveDictionary<T>? _dictionary;
-    private bool _dictionaryActive;
-    private bool _firstPageWritten;
-    private bool _dictionaryOverflowed;
     private T[] _values = new T[1024];
     private int[] _indices = new int[1024];
     private int _valueCount;
@@ -28,7 +25,7 @@ internal sealed class PrimitiveLeafWriter<T> : LeafWriter
     private readonly Bounds _chunkBounds = new();
 
     public PrimitiveLeafWriter(ParquetLeaf leaf, ColumnEncoding encoding, ParquetColumnType type, ParquetWriterOptions options, PageCompressor compressor)
-        : base(leaf, options, compressor)
+        : base(leaf, options, compressor, UsesDictionary(encoding, type))
     {
         var isInteger = typeof(T) == typeof(int) || typeof(T) == typeof(long);
         if (encoding == ColumnEncoding.Delta && !isInteger)
@@ -36,17 +33,15 @@ internal sealed class PrimitiveLeafWriter<T> : LeafWriter
             throw new ArgumentException($"column '{leaf.DottedPath}': delta encoding applies to integer columns only");
         }
 
-        var useDictionary = encoding == ColumnEncoding.Dictionary
-            || (encoding == ColumnEncoding.Auto && typeof(T) != typeof(bool) && type != ParquetColumnType.TimestampNanos);
         _valueEncoding = encoding == ColumnEncoding.Delta || (encoding == ColumnEncoding.Auto && type == ParquetColumnType.TimestampNanos)
             ? Encoding.DeltaBinaryPacked
             : Encoding.Plain;
-        if (useDictionary && options.DictionaryPageSizeLimit > 0)
-        {
-            _dictionary = new PrimitiveDictionary<T>();
-            _dictionaryActive = true;
-        }
+        _dictionary = UsesDictionary(encoding, type) ? new PrimitiveDictionary<T>() : null;
     }
+
+    private static bool UsesDictionary(ColumnEncoding encoding, ParquetColumnType type) =>
+        typeof(T) != typeof(bool)
+        && (encoding == ColumnEncoding.Dictionary || (encoding == ColumnEncoding.Auto && type != ParquetColumnType.TimestampNanos));
 
     private static int ValueSize => typeof(T) == typeof(bool) ? 1 : Unsafe.SizeOf<T>();
 
@@ -97,7 +92,7 @@ internal sealed class PrimitiveLeafWriter<T> : LeafWriter
 
     private int RowsUntilPageIsFull()
     {
-        if (_dictionaryActive)
+        if (DictionaryActive)
         {
             // Dictionary growth is checked at row boundaries, so keep slices small enough to notice it.
             return Math.Max(1, Math.Min(Options.MaxRowsPerPage - PageRows, 4096));
@@ -114,23 +109,19 @@ internal sealed class PrimitiveLeafWriter<T> : LeafWriter
         _chunkBounds.Add(values);
         PageRawBytes += values.Length * ValueSize;
         RowGroupRawBytes += values.Length * ValueSize;
-        if (_dictionaryActive)
+        if (DictionaryActive)
         {
             if (_indices.Length < _valueCount + values.Length)
             {
                 Array.Resize(ref _indices, Math.Max(_valueCount + values.Length, _indices.Length * 2));
             }
 
-            var dictionary = _dictionary!;
             for (var i = 0; i < values.Length; i++)
             {
-                _indices[_valueCount++] = dictionary.GetOrAdd(values[i]);
+                _indices[_valueCount++] = _dictionary!.GetOrAdd(values[i]);
             }
 
-            // Past the limit, this page is finished with the dictionary at the next row boundary
-            // and the rest of the chunk is written plain.
-            _dictionaryOverflowed = dictionary.DataBytes > Options.DictionaryPageSizeLimit;
-
+            CheckDictionarySize();
             return;
         }
 
@@ -148,7 +139,7 @@ internal sealed class PrimitiveLeafWriter<T> : LeafWriter
         var count = _valueCount;
         _valueCount = 0;
         _page.Reset();
-        if (_dictionaryActive)
+        if (DictionaryActive)
         {
             var bitWidth = Math.Max(1, BitWidth.Of((uint)Math.Max(0, _dictionary!.Count - 1)));
             output.GetSpan(1)[0] = (byte)bitWidth;
@@ -196,50 +187,16 @@ internal sealed class PrimitiveLeafWriter<T> : LeafWriter
         }
     }
 
-    protected override bool MustCutPage => _dictionaryOverflowed;
+    protected override long DictionaryPlainBytes => (_dictionary?.Count ?? 0) * (long)ValueSize;
 
-    protected override void OnPageWritten(int encodedValueBytes, long rawValueBytes)
-    {
-        if (_dictionaryOverflowed)
-        {
-            _dictionaryOverflowed = false;
-            _dictionaryActive = false;
-        }
+    protected override int DictionaryCount => _dictionary?.Count ?? 0;
 
-        if (_firstPageWritten || !_dictionaryActive)
-        {
-            _firstPageWritten = true;
-            return;
-        }
-
-        _firstPageWritten = true;
-        if (encodedValueBytes + (_dictionary!.Count * (long)ValueSize) >= rawValueBytes)
-        {
-            // The dictionary does not pay for itself: plain pages for the rest of the chunk.
-            _dictionaryActive = false;
-        }
-    }
-
-    protected override int WriteDictionary(IBufferWriter<byte> output)
-    {
-        if (_dictionary is null || _dictionary.Count == 0)
-        {
-            return -1;
-        }
-
-        _dictionary.WritePlain(output);
-        return _dictionary.Count;
-    }
+    protected override void WriteDictionary(IBufferWriter<byte> output) => _dictionary!.WritePlain(output);
 
     protected override void ResetChunk()
     {
         _chunkBounds.Reset();
-        _firstPageWritten = false;
-        if (_dictionary is not null)
-        {
-            _dictionary.Clear();
-            _dictionaryActive = true;
-        }
+        _dictionary?.Clear();
     }
 
     protected override bool TryGetPageBounds(int maxLength, out byte[] min, out byte[] max, out bool exact)
