@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Net;
+using Loggia.Core.Units;
+
+namespace Loggia.Server.Configuration;
+
+/// <summary>The table of every supported option, in reference order.</summary>
+public static class ConfigOptions
+{
+    /// <summary>All options Loggia understands.</summary>
+    public static IReadOnlyList<ConfigOption> All { get; } =
+    [
+        Text("server.http_listen_address", "server.http-listen-address", "HTTP listen address.", o => o.HttpListenAddress, (o, v) =>
+            IPAddress.TryParse(v, out _) || v is "localhost" || v.Length == 0 ? Set(() => o.HttpListenAddress = v.Length == 0 ? "0.0.0.0" : v) : $"'{v}' is not an IP address"),
+        Integer("server.http_listen_port", "server.http-listen-port", "HTTP listen port.", 0, 65535, o => o.HttpListenPort, (o, v) => o.HttpListenPort = v),
+        Text("server.log_level", "log.level", "Level of Loggia's own logs: debug, info, warn, error.", o => o.LogLevel, (o, v) =>
+            v is "debug" or "info" or "warn" or "error" ? Set(() => o.LogLevel = v) : $"'{v}' is not one of debug, info, warn, error"),
+        Text("common.path_prefix", "common.path-prefix", "Data directory (WAL, blocks, catalog).", o => o.DataDirectory, (o, v) =>
+            v.Length > 0 ? Set(() => o.DataDirectory = v) : "the data directory must not be empty"),
+        Boolean("auth_enabled", "auth.enabled", "Require X-Scope-OrgID (multi-tenant); when false every request is tenant 'fake'.", o => o.AuthEnabled, (o, v) => o.AuthEnabled = v),
+        Text("wal.sync_mode", "wal.sync-mode", "fsync: a push is acknowledged after its WAL records are fsynced; none: after they are written.", o => o.WalSyncMode, (o, v) =>
+            v is "fsync" or "none" ? Set(() => o.WalSyncMode = v) : $"'{v}' is not one of fsync, none"),
+        Size("wal.segment_size", "wal.segment-size", "Size of one WAL segment file.", 1024 * 1024, o => o.WalSegmentSizeBytes, (o, v) => o.WalSegmentSizeBytes = v),
+        Size("wal.max_size", "wal.max-size", "WAL size beyond which the head is flushed to blocks early.", 16 * 1024 * 1024, o => o.WalMaxSizeBytes, (o, v) => o.WalMaxSizeBytes = v),
+        Duration("ingester.max_chunk_age", "ingester.max-chunk-age", "Head data older than this is flushed to a block; half of it is the out-of-order window.", o => o.MaxChunkAge, (o, v) => o.MaxChunkAge = v),
+        Duration("ingester.chunk_idle_period", "ingester.chunk-idle-period", "A stream without new entries for this long is flushed.", o => o.ChunkIdlePeriod, (o, v) => o.ChunkIdlePeriod = v),
+        Size("ingester.flush_size", "ingester.flush-size", "Head size of a tenant that triggers a flush to a block (Loggia).", 1024 * 1024, o => o.HeadFlushSizeBytes, (o, v) => o.HeadFlushSizeBytes = v),
+        Size("distributor.max_recv_msg_size", "distributor.max-recv-msg-size", "Largest push body after decompression (larger: 413).", 1024, o => o.MaxReceiveMessageBytes, (o, v) => o.MaxReceiveMessageBytes = v),
+        Number("limits_config.ingestion_rate_mb", "distributor.ingestion-rate-limit-mb", "Per-tenant ingestion rate in MB/s.", o => o.Limits.IngestionRateMB, (o, v) => o.Limits.IngestionRateMB = v),
+        Number("limits_config.ingestion_burst_size_mb", "distributor.ingestion-burst-size-mb", "Per-tenant ingestion burst in MB.", o => o.Limits.IngestionBurstSizeMB, (o, v) => o.Limits.IngestionBurstSizeMB = v),
+        Integer("limits_config.max_label_names_per_series", "validation.max-label-names-per-series", "Most labels a stream may have.", 1, 1000, o => o.Limits.MaxLabelNamesPerSeries, (o, v) => o.Limits.MaxLabelNamesPerSeries = v),
+        Integer("limits_config.max_label_name_length", "validation.max-length-label-name", "Longest label name.", 1, 1 << 20, o => o.Limits.MaxLabelNameLength, (o, v) => o.Limits.MaxLabelNameLength = v),
+        Integer("limits_config.max_label_value_length", "validation.max-length-label-value", "Longest label value.", 1, 1 << 20, o => o.Limits.MaxLabelValueLength, (o, v) => o.Limits.MaxLabelValueLength = v),
+        Size("limits_config.max_line_size", "distributor.max-line-size", "Longest log line (0: unlimited).", 0, o => o.Limits.MaxLineSizeBytes, (o, v) => o.Limits.MaxLineSizeBytes = v),
+        Boolean("limits_config.max_line_size_truncate", "distributor.max-line-size-truncate", "Truncate long lines instead of rejecting them.", o => o.Limits.MaxLineSizeTruncate, (o, v) => o.Limits.MaxLineSizeTruncate = v),
+        Boolean("limits_config.reject_old_samples", "validation.reject-old-samples", "Reject entries older than reject_old_samples_max_age.", o => o.Limits.RejectOldSamples, (o, v) => o.Limits.RejectOldSamples = v),
+        Duration("limits_config.reject_old_samples_max_age", "validation.reject-old-samples.max-age", "Oldest accepted entry age.", o => o.Limits.RejectOldSamplesMaxAge, (o, v) => o.Limits.RejectOldSamplesMaxAge = v),
+        Duration("limits_config.creation_grace_period", "validation.create-grace-period", "How far in the future an entry may be.", o => o.Limits.CreationGracePeriod, (o, v) => o.Limits.CreationGracePeriod = v),
+        Integer("limits_config.max_entries_limit_per_query", "validation.max-entries-limit", "Largest limit a log query may ask for.", 1, int.MaxValue, o => o.Limits.MaxEntriesLimitPerQuery, (o, v) => o.Limits.MaxEntriesLimitPerQuery = v),
+        Integer("limits_config.max_query_series", "querier.max-query-series", "Most series a metric query may return.", 1, int.MaxValue, o => o.Limits.MaxQuerySeries, (o, v) => o.Limits.MaxQuerySeries = v),
+        Duration("limits_config.query_timeout", "querier.query-timeout", "Longest a query may run (then 504).", o => o.Limits.QueryTimeout, (o, v) => o.Limits.QueryTimeout = v),
+        Duration("limits_config.max_query_length", "store.max-query-length", "Longest time range of a query (0: unlimited).", o => o.Limits.MaxQueryLength, (o, v) => o.Limits.MaxQueryLength = v),
+        Duration("limits_config.retention_period", "store.retention", "How long data is kept (0: forever).", o => o.Limits.RetentionPeriod, (o, v) => o.Limits.RetentionPeriod = v),
+    ];
+
+    private static string? Set(Action set)
+    {
+        set();
+        return null;
+    }
+
+    private static ConfigOption Text(string path, string flag, string help, Func<LoggiaOptions, string> show, Func<LoggiaOptions, string, string?> apply) =>
+        new(path, flag, help, apply, show);
+
+    private static ConfigOption Integer(string path, string flag, string help, int min, int max, Func<LoggiaOptions, int> show, Action<LoggiaOptions, int> set) =>
+        new(path, flag, help, (o, v) =>
+            int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+                ? Set(() => set(o, n))
+                : $"'{v}' is not a whole number from {min} to {max}",
+            o => show(o).ToString(CultureInfo.InvariantCulture));
+
+    private static ConfigOption Number(string path, string flag, string help, Func<LoggiaOptions, double> show, Action<LoggiaOptions, double> set) =>
+        new(path, flag, help, (o, v) =>
+            double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && double.IsFinite(n)
+                ? Set(() => set(o, n))
+                : $"'{v}' is not a non-negative number",
+            o => show(o).ToString(CultureInfo.InvariantCulture));
+
+    private static ConfigOption Boolean(string path, string flag, string help, Func<LoggiaOptions, bool> show, Action<LoggiaOptions, bool> set) =>
+        new(path, flag, help, (o, v) =>
+            bool.TryParse(v, out var b) ? Set(() => set(o, b)) : $"'{v}' is not true or false",
+            o => show(o) ? "true" : "false")
+        {
+            IsBoolean = true,
+        };
+
+    private static ConfigOption Size(string path, string flag, string help, long min, Func<LoggiaOptions, long> show, Action<LoggiaOptions, long> set) =>
+        new(path, flag, help, (o, v) =>
+            ByteSizeParser.TryParse(v, out var n) && n >= min
+                ? Set(() => set(o, n))
+                : $"'{v}' is not a byte size of at least {min} bytes (e.g. 256KB, 64MiB)",
+            o => show(o).ToString(CultureInfo.InvariantCulture));
+
+    private static ConfigOption Duration(string path, string flag, string help, Func<LoggiaOptions, TimeSpan> show, Action<LoggiaOptions, TimeSpan> set) =>
+        new(path, flag, help, (o, v) =>
+            DurationParser.TryParse(v, out var d) && d >= TimeSpan.Zero
+                ? Set(() => set(o, d))
+                : $"'{v}' is not a duration (e.g. 30s, 5m, 168h, 7d)",
+            o => DurationParser.Format(show(o)));
+}

@@ -1,0 +1,99 @@
+namespace Loggia.Server.Configuration;
+
+/// <summary>
+/// Every setting of a Loggia server, with its embedded default. Loaded by <see cref="ConfigLoader"/>
+/// from a Loki-style YAML file, LOGGIA_* environment variables and Loki-style flags.
+/// </summary>
+public sealed class LoggiaOptions
+{
+    /// <summary>HTTP listen address (<c>server.http_listen_address</c>).</summary>
+    public string HttpListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>HTTP listen port (<c>server.http_listen_port</c>).</summary>
+    public int HttpListenPort { get; set; } = 3100;
+
+    /// <summary>Minimum log level of the server's own logs (<c>server.log_level</c>).</summary>
+    public string LogLevel { get; set; } = "info";
+
+    /// <summary>Data directory (<c>common.path_prefix</c>).</summary>
+    public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>Multi-tenancy: when true a tenant header is required (<c>auth_enabled</c>); when false everything is tenant <c>fake</c>.</summary>
+    public bool AuthEnabled { get; set; }
+
+    /// <summary>WAL durability: <c>fsync</c> (acknowledge after fsync) or <c>none</c> (<c>wal.sync_mode</c>).</summary>
+    public string WalSyncMode { get; set; } = "fsync";
+
+    /// <summary>WAL segment size (<c>wal.segment_size</c>).</summary>
+    public long WalSegmentSizeBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>WAL size beyond which the head is flushed early (<c>wal.max_size</c>).</summary>
+    public long WalMaxSizeBytes { get; set; } = 1024L * 1024 * 1024;
+
+    /// <summary>A stream's head data older than this is flushed to a block (<c>ingester.max_chunk_age</c>).</summary>
+    public TimeSpan MaxChunkAge { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>A stream idle for this long is flushed (<c>ingester.chunk_idle_period</c>).</summary>
+    public TimeSpan ChunkIdlePeriod { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Head size per tenant that triggers a flush to a block (<c>ingester.flush_size</c>, Loggia).</summary>
+    public long HeadFlushSizeBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>How far behind a stream's newest entry an entry may be and still be accepted: as in Loki 3, half of <see cref="MaxChunkAge"/>.</summary>
+    public TimeSpan OutOfOrderWindow => MaxChunkAge / 2;
+
+    /// <summary>Largest push body after decompression (<c>server.grpc_server_max_recv_msg_size</c> / <c>distributor.max_recv_msg_size</c>).</summary>
+    public long MaxReceiveMessageBytes { get; set; } = 100L * 1024 * 1024;
+
+    /// <summary>Per-tenant limits (<c>limits_config</c>).</summary>
+    public LimitsOptions Limits { get; } = new();
+}
+
+/// <summary>Loki's per-tenant limits, with Loki's defaults.</summary>
+public sealed class LimitsOptions
+{
+    /// <summary><c>limits_config.ingestion_rate_mb</c>.</summary>
+    public double IngestionRateMB { get; set; } = 4;
+
+    /// <summary><c>limits_config.ingestion_burst_size_mb</c>.</summary>
+    public double IngestionBurstSizeMB { get; set; } = 6;
+
+    /// <summary><c>limits_config.max_label_names_per_series</c>.</summary>
+    public int MaxLabelNamesPerSeries { get; set; } = 15;
+
+    /// <summary><c>limits_config.max_label_name_length</c>.</summary>
+    public int MaxLabelNameLength { get; set; } = 1024;
+
+    /// <summary><c>limits_config.max_label_value_length</c>.</summary>
+    public int MaxLabelValueLength { get; set; } = 2048;
+
+    /// <summary><c>limits_config.max_line_size</c> (0 = unlimited).</summary>
+    public long MaxLineSizeBytes { get; set; } = 256 * 1024;
+
+    /// <summary><c>limits_config.max_line_size_truncate</c>.</summary>
+    public bool MaxLineSizeTruncate { get; set; }
+
+    /// <summary><c>limits_config.reject_old_samples</c>.</summary>
+    public bool RejectOldSamples { get; set; } = true;
+
+    /// <summary><c>limits_config.reject_old_samples_max_age</c>.</summary>
+    public TimeSpan RejectOldSamplesMaxAge { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary><c>limits_config.creation_grace_period</c>.</summary>
+    public TimeSpan CreationGracePeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>limits_config.max_entries_limit_per_query</c>.</summary>
+    public int MaxEntriesLimitPerQuery { get; set; } = 5000;
+
+    /// <summary><c>limits_config.max_query_series</c>.</summary>
+    public int MaxQuerySeries { get; set; } = 500;
+
+    /// <summary><c>limits_config.query_timeout</c>.</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary><c>limits_config.max_query_length</c> (0 = unlimited).</summary>
+    public TimeSpan MaxQueryLength { get; set; } = TimeSpan.FromDays(30) + TimeSpan.FromHours(1);
+
+    /// <summary><c>limits_config.retention_period</c> (0 = keep forever).</summary>
+    public TimeSpan RetentionPeriod { get; set; } = TimeSpan.Zero;
+}
