@@ -1,6 +1,7 @@
 using System.Globalization;
 using Loggia.Core;
 using Loggia.Server.Configuration;
+using Loggia.Server.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,7 @@ public static partial class LoggiaServer
             _ => LogLevel.Information,
         });
         builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://{options.HttpListenAddress}:{options.HttpListenPort}"));
+        builder.Services.AddSingleton(new PrometheusExporter());
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Loggia.Server");
         foreach (var warning in config.Warnings)
@@ -36,6 +38,7 @@ public static partial class LoggiaServer
         }
 
         app.MapGet("/ready", () => Results.Text("ready\n"));
+        app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/loki/api/v1/status/buildinfo", () => Results.Json(new BuildInfoResponse(BuildInfo.Version, BuildInfo.Revision, "main", "loggia", "", BuildInfo.RuntimeVersion)));
         return app;
     }
