@@ -1,0 +1,29 @@
+namespace Loggia.Storage.Blocks;
+
+/// <summary>A block file or its index is damaged (checksum mismatch, truncation, bad format). Names the file.</summary>
+public sealed class BlockCorruptException : Exception
+{
+    public BlockCorruptException(string message, string? path, Exception? innerException = null)
+        : base(path is null ? message : $"{message} ({path})", innerException)
+    {
+        FilePath = path;
+    }
+
+    public BlockCorruptException()
+        : this("block is corrupt", null)
+    {
+    }
+
+    public BlockCorruptException(string message)
+        : this(message, null)
+    {
+    }
+
+    public BlockCorruptException(string message, Exception innerException)
+        : this(message, null, innerException)
+    {
+    }
+
+    /// <summary>The damaged file, when known.</summary>
+    public string? FilePath { get; }
+}

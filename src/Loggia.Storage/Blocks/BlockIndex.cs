@@ -1,0 +1,257 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using Loggia.Core.Hashing;
+
+namespace Loggia.Storage.Blocks;
+
+/// <summary>A stream's rows in a block: rows [FirstRow, FirstRow + RowCount) hold it, in time order.</summary>
+public sealed record BlockIndexStream(ulong Fingerprint, string Labels, long FirstRow, long RowCount, long MinTime, long MaxTime);
+
+/// <summary>A row group's rows and time bounds.</summary>
+public sealed record BlockIndexRowGroup(long FirstRow, long RowCount, long MinTime, long MaxTime);
+
+/// <summary>
+/// The block index sidecar (<c>&lt;block&gt;.idx</c>): what the query planner needs without opening the
+/// Parquet data — the streams present and their row ranges, per-row-group time bounds, and the
+/// block file's length and CRC32C. Versioned, sectioned (readers skip sections they do not know,
+/// so later versions can add bloom filters), and protected by its own CRC32C.
+/// Format: docs/formats/block.md.
+/// </summary>
+public sealed class BlockIndex
+{
+    private static readonly byte[] Magic = "LGIDX001"u8.ToArray();
+    private const uint FormatVersion = 1;
+    private const byte EndSection = 0;
+    private const byte BlockSection = 1;
+    private const byte StreamsSection = 2;
+    private const byte RowGroupsSection = 3;
+
+    public BlockIndex(long parquetLength, uint parquetChecksum, long minTime, long maxTime, long rows, IReadOnlyList<BlockIndexStream> streams, IReadOnlyList<BlockIndexRowGroup> rowGroups)
+    {
+        ParquetLength = parquetLength;
+        ParquetChecksum = parquetChecksum;
+        MinTime = minTime;
+        MaxTime = maxTime;
+        Rows = rows;
+        Streams = streams;
+        RowGroups = rowGroups;
+    }
+
+    /// <summary>Length of the Parquet file in bytes.</summary>
+    public long ParquetLength { get; }
+
+    /// <summary>CRC32C of the whole Parquet file.</summary>
+    public uint ParquetChecksum { get; }
+
+    /// <summary>Earliest entry timestamp (UTC nanoseconds).</summary>
+    public long MinTime { get; }
+
+    /// <summary>Latest entry timestamp (UTC nanoseconds).</summary>
+    public long MaxTime { get; }
+
+    /// <summary>Total rows (entries).</summary>
+    public long Rows { get; }
+
+    /// <summary>Streams in file order (sorted by labels text).</summary>
+    public IReadOnlyList<BlockIndexStream> Streams { get; }
+
+    /// <summary>Row groups in file order.</summary>
+    public IReadOnlyList<BlockIndexRowGroup> RowGroups { get; }
+
+    /// <summary>Serializes the index.</summary>
+    public byte[] Serialize()
+    {
+        var output = new ArrayBufferWriter<byte>(256 + (Streams.Count * 64));
+        output.Write(Magic);
+        WriteUInt32(output, FormatVersion);
+
+        var section = new ArrayBufferWriter<byte>(64);
+        WriteUInt64(section, (ulong)ParquetLength);
+        WriteUInt32(section, ParquetChecksum);
+        WriteUInt64(section, (ulong)MinTime);
+        WriteUInt64(section, (ulong)MaxTime);
+        WriteVarint(section, (ulong)Rows);
+        WriteSection(output, BlockSection, section);
+
+        section.ResetWrittenCount();
+        WriteVarint(section, (ulong)Streams.Count);
+        foreach (var stream in Streams)
+        {
+            WriteUInt64(section, stream.Fingerprint);
+            var labels = Encoding.UTF8.GetBytes(stream.Labels);
+            WriteVarint(section, (ulong)labels.Length);
+            section.Write(labels);
+            WriteVarint(section, (ulong)stream.FirstRow);
+            WriteVarint(section, (ulong)stream.RowCount);
+            WriteUInt64(section, (ulong)stream.MinTime);
+            WriteUInt64(section, (ulong)stream.MaxTime);
+        }
+
+        WriteSection(output, StreamsSection, section);
+
+        section.ResetWrittenCount();
+        WriteVarint(section, (ulong)RowGroups.Count);
+        foreach (var group in RowGroups)
+        {
+            WriteVarint(section, (ulong)group.FirstRow);
+            WriteVarint(section, (ulong)group.RowCount);
+            WriteUInt64(section, (ulong)group.MinTime);
+            WriteUInt64(section, (ulong)group.MaxTime);
+        }
+
+        WriteSection(output, RowGroupsSection, section);
+        output.GetSpan(1)[0] = EndSection;
+        output.Advance(1);
+        WriteUInt32(output, Crc32C.Compute(output.WrittenSpan));
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Parses an index; damage raises <see cref="BlockCorruptException"/> naming <paramref name="path"/>.</summary>
+    public static BlockIndex Parse(ReadOnlySpan<byte> data, string? path = null)
+    {
+        if (data.Length < Magic.Length + 4 + 1 + 4 || !data[..Magic.Length].SequenceEqual(Magic))
+        {
+            throw new BlockCorruptException("not a block index (bad magic or too short)", path);
+        }
+
+        var body = data[..^4];
+        if (Crc32C.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]))
+        {
+            throw new BlockCorruptException("block index checksum mismatch", path);
+        }
+
+        var reader = new SpanReader(body[Magic.Length..], path);
+        var version = reader.UInt32();
+        if (version != FormatVersion)
+        {
+            throw new BlockCorruptException($"block index format version {version} is not supported (this build reads {FormatVersion})", path);
+        }
+
+        long parquetLength = -1, minTime = 0, maxTime = 0, rows = 0;
+        uint checksum = 0;
+        var streams = new List<BlockIndexStream>();
+        var rowGroups = new List<BlockIndexRowGroup>();
+        while (true)
+        {
+            var id = reader.Byte();
+            if (id == EndSection)
+            {
+                break;
+            }
+
+            var length = reader.UInt32();
+            var section = new SpanReader(reader.Bytes(length), path);
+            switch (id)
+            {
+                case BlockSection:
+                    parquetLength = (long)section.UInt64();
+                    checksum = section.UInt32();
+                    minTime = (long)section.UInt64();
+                    maxTime = (long)section.UInt64();
+                    rows = section.Count();
+                    break;
+                case StreamsSection:
+                    for (var count = section.Count(); count > 0; count--)
+                    {
+                        var fingerprint = section.UInt64();
+                        var labels = Encoding.UTF8.GetString(section.Bytes(section.Count()));
+                        streams.Add(new BlockIndexStream(fingerprint, labels, section.Count(), section.Count(), (long)section.UInt64(), (long)section.UInt64()));
+                    }
+
+                    break;
+                case RowGroupsSection:
+                    for (var count = section.Count(); count > 0; count--)
+                    {
+                        rowGroups.Add(new BlockIndexRowGroup(section.Count(), section.Count(), (long)section.UInt64(), (long)section.UInt64()));
+                    }
+
+                    break;
+                default:
+                    break; // a section of a later version: skipped
+            }
+        }
+
+        if (parquetLength < 0)
+        {
+            throw new BlockCorruptException("block index has no block section", path);
+        }
+
+        return new BlockIndex(parquetLength, checksum, minTime, maxTime, rows, streams, rowGroups);
+    }
+
+    private static void WriteSection(ArrayBufferWriter<byte> output, byte id, ArrayBufferWriter<byte> section)
+    {
+        output.GetSpan(1)[0] = id;
+        output.Advance(1);
+        WriteUInt32(output, (uint)section.WrittenCount);
+        output.Write(section.WrittenSpan);
+    }
+
+    private static void WriteUInt32(IBufferWriter<byte> output, uint value)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(output.GetSpan(4), value);
+        output.Advance(4);
+    }
+
+    private static void WriteUInt64(IBufferWriter<byte> output, ulong value)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(output.GetSpan(8), value);
+        output.Advance(8);
+    }
+
+    private static void WriteVarint(IBufferWriter<byte> output, ulong value)
+    {
+        var span = output.GetSpan(10);
+        var i = 0;
+        while (value >= 0x80)
+        {
+            span[i++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        span[i++] = (byte)value;
+        output.Advance(i);
+    }
+
+    /// <summary>Bounds-checked little-endian reads; every failure is a <see cref="BlockCorruptException"/>.</summary>
+    private ref struct SpanReader(ReadOnlySpan<byte> data, string? path)
+    {
+        private ReadOnlySpan<byte> _data = data;
+
+        public byte Byte() => Bytes(1)[0];
+
+        public uint UInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Bytes(4));
+
+        public ulong UInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Bytes(8));
+
+        public ReadOnlySpan<byte> Bytes(long count)
+        {
+            if (count < 0 || count > _data.Length)
+            {
+                throw new BlockCorruptException("block index ends early", path);
+            }
+
+            var result = _data[..(int)count];
+            _data = _data[(int)count..];
+            return result;
+        }
+
+        /// <summary>A varint that must be a plausible non-negative count (at most int.MaxValue).</summary>
+        public long Count()
+        {
+            ulong value = 0;
+            for (var shift = 0; shift < 64; shift += 7)
+            {
+                var b = Byte();
+                value |= (ulong)(b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    return value <= long.MaxValue ? (long)value : throw new BlockCorruptException("block index count out of range", path);
+                }
+            }
+
+            throw new BlockCorruptException("block index varint too long", path);
+        }
+    }
+}

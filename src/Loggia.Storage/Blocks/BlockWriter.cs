@@ -1,0 +1,166 @@
+using System.Globalization;
+using Loggia.Core.IO;
+using Loggia.Parquet.Data;
+using Loggia.Parquet.Format;
+using Loggia.Parquet.Writing;
+
+namespace Loggia.Storage.Blocks;
+
+/// <summary>Settings of block files.</summary>
+public sealed class BlockWriterOptions
+{
+    /// <summary>zstd level of block pages. Default 3.</summary>
+    public int CompressionLevel { get; init; } = 3;
+
+    /// <summary>Raw bytes per row group: small enough to skip well, large enough to compress well. Default 8 MiB.</summary>
+    public long RowGroupRawBytes { get; init; } = 8L * 1024 * 1024;
+}
+
+/// <summary>
+/// Writes a tenant's streams into one immutable block: the Parquet file sorted by (labels, time)
+/// and its index sidecar, each written to a temporary name, fsynced, renamed, and the directory
+/// fsynced — so a block is either wholly on disk or absent. Recording it in the catalog is the
+/// caller's next step; files not in the catalog are garbage collected at start.
+/// </summary>
+public static class BlockWriter
+{
+    private const int BatchRows = 4096;
+
+    /// <summary>Writes a block under <paramref name="dataDirectory"/>; the streams need not be sorted.</summary>
+    public static WrittenBlock Write(string dataDirectory, string tenant, IReadOnlyList<BlockStreamInput> streams, BlockWriterOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        options ??= new BlockWriterOptions();
+        var sorted = new List<BlockStreamInput>(streams.Count);
+        long minTime = long.MaxValue, maxTime = long.MinValue;
+        foreach (var stream in streams)
+        {
+            if (stream.Entries.Count == 0)
+            {
+                continue;
+            }
+
+            sorted.Add(stream);
+            minTime = Math.Min(minTime, stream.Entries[0].TimestampNanos);
+            maxTime = Math.Max(maxTime, stream.Entries[^1].TimestampNanos);
+        }
+
+        if (sorted.Count == 0)
+        {
+            throw new ArgumentException("a block needs at least one entry", nameof(streams));
+        }
+
+        sorted.Sort(static (a, b) => string.CompareOrdinal(a.LabelsText, b.LabelsText));
+        var id = string.Create(CultureInfo.InvariantCulture, $"{minTime:x16}-{Random.Shared.Next():x8}");
+        var hour = DateTimeOffset.FromUnixTimeMilliseconds(minTime / 1_000_000);
+        var relativeDirectory = Path.Combine("blocks", tenant, hour.ToString("yyyy", CultureInfo.InvariantCulture), hour.ToString("MM", CultureInfo.InvariantCulture),
+            hour.ToString("dd", CultureInfo.InvariantCulture), hour.ToString("HH", CultureInfo.InvariantCulture));
+        var directory = Path.Combine(dataDirectory, relativeDirectory);
+        Directory.CreateDirectory(directory);
+        var relativePath = Path.Combine(relativeDirectory, id + ".parquet");
+        var path = Path.Combine(dataDirectory, relativePath);
+
+        var (bytes, checksum, streamEntries, rowGroups, rows) = WriteParquet(path + ".tmp", sorted, options);
+        File.Move(path + ".tmp", path);
+        var index = new BlockIndex(bytes, checksum, minTime, maxTime, rows, streamEntries, rowGroups);
+        var indexPath = WrittenBlock.IndexPathFor(path);
+        using (var file = new FileStream(indexPath + ".tmp", FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            file.Write(index.Serialize());
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(indexPath + ".tmp", indexPath);
+        DirectorySync.Sync(directory);
+        return new WrittenBlock(id, tenant, relativePath, bytes, index);
+    }
+
+    private static (long Bytes, uint Checksum, List<BlockIndexStream> Streams, List<BlockIndexRowGroup> RowGroups, long Rows) WriteParquet(
+        string path, List<BlockStreamInput> streams, BlockWriterOptions options)
+    {
+        var streamEntries = new List<BlockIndexStream>(streams.Count);
+        var rowGroups = new List<BlockIndexRowGroup>();
+        var writerOptions = new ParquetWriterOptions
+        {
+            Compression = CompressionCodec.Zstd,
+            CompressionLevel = options.CompressionLevel,
+            RowGroupSizeBytes = long.MaxValue, // row groups are cut here, so their bounds can be indexed
+            MaxRowsPerRowGroup = int.MaxValue,
+            CreatedBy = "loggia",
+        };
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        var checksum = new ChecksumStream(file);
+        long row = 0, groupStart = 0, groupRaw = 0;
+        long groupMin = long.MaxValue, groupMax = long.MinValue;
+        using (var writer = new ParquetWriter(checksum, BlockSchema.Schema, writerOptions, leaveOpen: true))
+        {
+            var batch = new RowBatch(BlockSchema.Schema, BatchRows);
+            foreach (var stream in streams)
+            {
+                var streamStart = row;
+                foreach (var entry in stream.Entries)
+                {
+                    AppendRow(batch, stream, entry);
+                    row++;
+                    groupRaw += entry.Line.Length + 16;
+                    groupMin = Math.Min(groupMin, entry.TimestampNanos);
+                    groupMax = Math.Max(groupMax, entry.TimestampNanos);
+                    if (batch.RowCount == BatchRows)
+                    {
+                        writer.Write(batch);
+                        batch.Clear();
+                    }
+
+                    if (groupRaw >= options.RowGroupRawBytes)
+                    {
+                        writer.Write(batch);
+                        batch.Clear();
+                        writer.FlushRowGroup();
+                        rowGroups.Add(new BlockIndexRowGroup(groupStart, row - groupStart, groupMin, groupMax));
+                        groupStart = row;
+                        groupRaw = 0;
+                        groupMin = long.MaxValue;
+                        groupMax = long.MinValue;
+                    }
+                }
+
+                streamEntries.Add(new BlockIndexStream(stream.Fingerprint, stream.LabelsText, streamStart, row - streamStart,
+                    stream.Entries[0].TimestampNanos, stream.Entries[^1].TimestampNanos));
+            }
+
+            writer.Write(batch);
+            if (row > groupStart)
+            {
+                writer.FlushRowGroup();
+                rowGroups.Add(new BlockIndexRowGroup(groupStart, row - groupStart, groupMin, groupMax));
+            }
+        }
+
+        file.Flush(flushToDisk: true);
+        return (checksum.Written, checksum.Checksum, streamEntries, rowGroups, row);
+    }
+
+    private static void AppendRow(RowBatch batch, BlockStreamInput stream, BlockEntry entry)
+    {
+        batch.Int64s(BlockSchema.Timestamp).Append(entry.TimestampNanos);
+        batch.Int64s(BlockSchema.StreamId).Append(unchecked((long)stream.Fingerprint));
+        var labels = batch.Maps(BlockSchema.Labels);
+        foreach (var (name, value) in stream.Labels)
+        {
+            labels.AddEntry(name, value);
+        }
+
+        labels.EndRow();
+        batch.Binaries(BlockSchema.Line).Append(entry.Line.Span);
+        var metadata = batch.Maps(BlockSchema.Metadata);
+        if (entry.Metadata is { } pairs)
+        {
+            foreach (var (name, value) in pairs)
+            {
+                metadata.AddEntry(name, value);
+            }
+        }
+
+        metadata.EndRow();
+    }
+}
