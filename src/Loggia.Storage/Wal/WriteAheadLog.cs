@@ -98,7 +98,10 @@ public sealed class WriteAheadLog : IAsyncDisposable
     /// <summary>The backpressure bound from <see cref="WalOptions.MaxPendingBytes"/>.</summary>
     public long MaxPendingBytes => _budget.Limit;
 
-    /// <summary>True when a new append would wait for room: the moment to answer 429 rather than queue.</summary>
+    /// <summary>
+    /// True when the pending budget is used up or appenders are already waiting for room: the moment for a
+    /// server to answer 429/503 instead of queueing more requests behind the disk.
+    /// </summary>
     public bool IsSaturated => _budget.IsSaturated;
 
     /// <summary>The error that failed the log, or null while it is healthy (or merely disposed).</summary>
@@ -320,8 +323,16 @@ public sealed class WriteAheadLog : IAsyncDisposable
         {
             foreach (string path in recovery.Obsolete)
             {
-                File.Delete(path);
-                Recovery.SegmentsDeleted++;
+                try
+                {
+                    File.Delete(path);
+                    Recovery.SegmentsDeleted++;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Harmless to keep (it holds no record): the next open tries again.
+                    WalLog.DeleteFailed(_logger, ex, path);
+                }
             }
 
             DirectorySync.Flush(_directory);
