@@ -230,6 +230,19 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public void ColumnsWithoutAnyValue_AllNullOrAllEmpty_RoundTrip()
+    {
+        var schema = new ParquetSchema(
+            new ParquetColumn("empty_maps", ParquetColumnType.StringMap),
+            new ParquetColumn("null_maps", ParquetColumnType.StringMap, Nullable: true),
+            new ParquetColumn("null_strings", ParquetColumnType.String, Nullable: true),
+            new ParquetColumn("null_longs", ParquetColumnType.Int64, Nullable: true));
+        var rows = Enumerable.Range(0, 3000).Select(_ => new object?[] { new List<KeyValuePair<string, string>>(), null, null, null }).ToList();
+        var table = new TestTable(schema, rows);
+        AssertReadsBack(table, Write(table, new ParquetWriterOptions { MaxRowsPerPage = 1000 }));
+    }
+
+    [Fact]
     public void KeyValueMetadata_AndCreatedBy_AreStoredInTheFooter()
     {
         var table = TestTable.Generate(10, seed: 9);

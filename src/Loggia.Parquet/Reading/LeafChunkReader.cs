@@ -530,6 +530,11 @@ internal sealed class LeafChunkReader : IDisposable
 
     private void DecodeValues(ParquetLeaf leaf, Encoding encoding, ReadOnlySpan<byte> data, int count, ColumnVector destination, long offset)
     {
+        if (count == 0)
+        {
+            return; // a page of nulls or empty lists has no values, whatever encoding it names
+        }
+
         try
         {
             switch (destination)

@@ -140,7 +140,7 @@ internal sealed class ByteArrayLeafWriter : LeafWriter
         var count = _valueCount;
         _valueCount = 0;
         _page.Reset();
-        if (DictionaryActive)
+        if (DictionaryActive && count > 0)
         {
             var bitWidth = Math.Max(1, BitWidth.Of((uint)Math.Max(0, _dictionary.Count - 1)));
             output.GetSpan(1)[0] = (byte)bitWidth;

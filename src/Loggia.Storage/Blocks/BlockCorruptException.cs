@@ -10,17 +10,17 @@ public sealed class BlockCorruptException : Exception
     }
 
     public BlockCorruptException()
-        : this("block is corrupt", null)
+        : this("block is corrupt", path: null)
     {
     }
 
     public BlockCorruptException(string message)
-        : this(message, null)
+        : this(message, path: null)
     {
     }
 
     public BlockCorruptException(string message, Exception innerException)
-        : this(message, null, innerException)
+        : this(message, path: null, innerException)
     {
     }
 

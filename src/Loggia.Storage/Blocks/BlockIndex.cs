@@ -6,7 +6,7 @@ using Loggia.Core.Hashing;
 namespace Loggia.Storage.Blocks;
 
 /// <summary>A stream's rows in a block: rows [FirstRow, FirstRow + RowCount) hold it, in time order.</summary>
-public sealed record BlockIndexStream(ulong Fingerprint, string Labels, long FirstRow, long RowCount, long MinTime, long MaxTime);
+public sealed record BlockStreamRange(ulong Fingerprint, string Labels, long FirstRow, long RowCount, long MinTime, long MaxTime);
 
 /// <summary>A row group's rows and time bounds.</summary>
 public sealed record BlockIndexRowGroup(long FirstRow, long RowCount, long MinTime, long MaxTime);
@@ -27,7 +27,7 @@ public sealed class BlockIndex
     private const byte StreamsSection = 2;
     private const byte RowGroupsSection = 3;
 
-    public BlockIndex(long parquetLength, uint parquetChecksum, long minTime, long maxTime, long rows, IReadOnlyList<BlockIndexStream> streams, IReadOnlyList<BlockIndexRowGroup> rowGroups)
+    public BlockIndex(long parquetLength, uint parquetChecksum, long minTime, long maxTime, long rows, IReadOnlyList<BlockStreamRange> streams, IReadOnlyList<BlockIndexRowGroup> rowGroups)
     {
         ParquetLength = parquetLength;
         ParquetChecksum = parquetChecksum;
@@ -54,7 +54,7 @@ public sealed class BlockIndex
     public long Rows { get; }
 
     /// <summary>Streams in file order (sorted by labels text).</summary>
-    public IReadOnlyList<BlockIndexStream> Streams { get; }
+    public IReadOnlyList<BlockStreamRange> Streams { get; }
 
     /// <summary>Row groups in file order.</summary>
     public IReadOnlyList<BlockIndexRowGroup> RowGroups { get; }
@@ -130,7 +130,7 @@ public sealed class BlockIndex
 
         long parquetLength = -1, minTime = 0, maxTime = 0, rows = 0;
         uint checksum = 0;
-        var streams = new List<BlockIndexStream>();
+        var streams = new List<BlockStreamRange>();
         var rowGroups = new List<BlockIndexRowGroup>();
         while (true)
         {
@@ -156,7 +156,7 @@ public sealed class BlockIndex
                     {
                         var fingerprint = section.UInt64();
                         var labels = Encoding.UTF8.GetString(section.Bytes(section.Count()));
-                        streams.Add(new BlockIndexStream(fingerprint, labels, section.Count(), section.Count(), (long)section.UInt64(), (long)section.UInt64()));
+                        streams.Add(new BlockStreamRange(fingerprint, labels, section.Count(), section.Count(), (long)section.UInt64(), (long)section.UInt64()));
                     }
 
                     break;
@@ -188,19 +188,19 @@ public sealed class BlockIndex
         output.Write(section.WrittenSpan);
     }
 
-    private static void WriteUInt32(IBufferWriter<byte> output, uint value)
+    private static void WriteUInt32(ArrayBufferWriter<byte> output, uint value)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(output.GetSpan(4), value);
         output.Advance(4);
     }
 
-    private static void WriteUInt64(IBufferWriter<byte> output, ulong value)
+    private static void WriteUInt64(ArrayBufferWriter<byte> output, ulong value)
     {
         BinaryPrimitives.WriteUInt64LittleEndian(output.GetSpan(8), value);
         output.Advance(8);
     }
 
-    private static void WriteVarint(IBufferWriter<byte> output, ulong value)
+    private static void WriteVarint(ArrayBufferWriter<byte> output, ulong value)
     {
         var span = output.GetSpan(10);
         var i = 0;

@@ -71,14 +71,14 @@ public static class BlockWriter
         }
 
         File.Move(indexPath + ".tmp", indexPath);
-        DirectorySync.Sync(directory);
+        DirectorySync.Flush(directory);
         return new WrittenBlock(id, tenant, relativePath, bytes, index);
     }
 
-    private static (long Bytes, uint Checksum, List<BlockIndexStream> Streams, List<BlockIndexRowGroup> RowGroups, long Rows) WriteParquet(
+    private static (long Bytes, uint Checksum, List<BlockStreamRange> Streams, List<BlockIndexRowGroup> RowGroups, long Rows) WriteParquet(
         string path, List<BlockStreamInput> streams, BlockWriterOptions options)
     {
-        var streamEntries = new List<BlockIndexStream>(streams.Count);
+        var streamEntries = new List<BlockStreamRange>(streams.Count);
         var rowGroups = new List<BlockIndexRowGroup>();
         var writerOptions = new ParquetWriterOptions
         {
@@ -124,7 +124,7 @@ public static class BlockWriter
                     }
                 }
 
-                streamEntries.Add(new BlockIndexStream(stream.Fingerprint, stream.LabelsText, streamStart, row - streamStart,
+                streamEntries.Add(new BlockStreamRange(stream.Fingerprint, stream.LabelsText, streamStart, row - streamStart,
                     stream.Entries[0].TimestampNanos, stream.Entries[^1].TimestampNanos));
             }
 

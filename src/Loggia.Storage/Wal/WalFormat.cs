@@ -1,3 +1,4 @@
+using Loggia.Core.Hashing;
 using System.Buffers.Binary;
 
 namespace Loggia.Storage.Wal;

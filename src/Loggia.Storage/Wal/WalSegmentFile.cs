@@ -1,3 +1,4 @@
+using Loggia.Core.IO;
 using Microsoft.Win32.SafeHandles;
 
 namespace Loggia.Storage.Wal;

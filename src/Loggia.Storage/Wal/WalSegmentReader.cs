@@ -1,3 +1,4 @@
+using Loggia.Core.Hashing;
 using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;

@@ -1,3 +1,4 @@
+using Loggia.Core.IO;
 using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;

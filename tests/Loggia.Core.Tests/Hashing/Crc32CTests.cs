@@ -1,7 +1,7 @@
 using System.Text;
-using Loggia.Storage.Wal;
+using Loggia.Core.Hashing;
 
-namespace Loggia.Storage.Tests.Wal;
+namespace Loggia.Core.Tests.Hashing;
 
 public class Crc32CTests
 {

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
-namespace Loggia.Storage.Wal;
+namespace Loggia.Core.Hashing;
 
 /// <summary>
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78) as used by the WAL record framing.
@@ -11,7 +11,7 @@ namespace Loggia.Storage.Wal;
 /// <see cref="BitOperations.Crc32C(uint, ulong)"/>, eight bytes per step; falls back to a
 /// slicing-by-8 table elsewhere.
 /// </summary>
-internal static class Crc32C
+public static class Crc32C
 {
     private const uint Polynomial = 0x82F63B78u;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Runtime.InteropServices;
 
-namespace Loggia.Storage.Wal;
+namespace Loggia.Core.IO;
 
 /// <summary>
 /// fsync of a directory, which makes file creations, deletions and renames in it durable.
@@ -13,7 +13,7 @@ namespace Loggia.Storage.Wal;
 /// <c>open(O_RDONLY)</c>, <c>fsync</c> and <c>close</c> directly. On Windows, NTFS journals metadata and a
 /// directory cannot be opened for flushing this way, so it is a no-op there.
 /// </remarks>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ORdOnly = 0;
 
