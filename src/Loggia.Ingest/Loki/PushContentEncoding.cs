@@ -98,8 +98,9 @@ internal static class PushContentEncoding
 
             return length;
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
         {
+            // InvalidDataException for corrupt data, ZLibException (an IOException) for some zlib failures.
             ArrayPool<byte>.Shared.Return(rented);
             rented = [];
             throw new PushRequestException(400, $"{name}: invalid compressed data: {ex.Message}", ex);
