@@ -47,12 +47,14 @@ public sealed class PushValidator
         long newest = now + (_limits.CreationGracePeriod.Ticks * 100);
         var rejections = new List<PushRejection>();
         var accepted = new List<PushStream>(request.Streams.Count);
+        bool changed = false;
 
         for (int s = 0; s < request.Streams.Count; s++)
         {
             PushStream stream = request.Streams[s];
             if (stream.Entries.IsEmpty)
             {
+                changed = true;
                 continue;
             }
 
@@ -94,11 +96,12 @@ public sealed class PushValidator
             }
             else
             {
+                changed = true;
                 accepted.Add(new PushStream(stream.RawLabels, stream.Labels, null, kept == entries.Length ? entries : entries[..kept]));
             }
         }
 
-        return new PushValidationResult(rejections.Count == 0 && accepted.Count == request.Streams.Count ? request : new PushRequest(accepted), rejections);
+        return new PushValidationResult(rejections.Count == 0 && !changed ? request : new PushRequest(accepted), rejections);
     }
 
     private static bool WasModified(PushStream stream, LogEntry[] entries)
