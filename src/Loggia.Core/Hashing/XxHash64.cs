@@ -1,0 +1,106 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Loggia.Core.Hashing;
+
+/// <summary>
+/// XXH64, the 64-bit xxHash by Yann Collet (specification: <c>doc/xxhash_spec.md</c> in the xxHash repository).
+/// The result is the canonical little-endian-input XXH64 value, identical to the reference implementation and to
+/// Go's <c>github.com/cespare/xxhash/v2</c> (which Prometheus and Loki use for label hashes).
+/// </summary>
+/// <remarks>Values produced here are persisted (stream fingerprints), so this algorithm must never change.</remarks>
+public static class XxHash64
+{
+    private const ulong Prime1 = 0x9E3779B185EBCA87UL;
+    private const ulong Prime2 = 0xC2B2AE3D27D4EB4FUL;
+    private const ulong Prime3 = 0x165667B19E3779F9UL;
+    private const ulong Prime4 = 0x85EBCA77C2B2AE63UL;
+    private const ulong Prime5 = 0x27D4EB2F165667C5UL;
+
+    /// <summary>Stripe size: four 8-byte lanes are consumed per round.</summary>
+    private const int StripeLength = 32;
+
+    /// <summary>Computes XXH64 of <paramref name="data"/> with <paramref name="seed"/>.</summary>
+    public static ulong Hash(ReadOnlySpan<byte> data, ulong seed = 0)
+    {
+        int length = data.Length;
+        int offset = 0;
+        ulong hash;
+
+        if (length >= StripeLength)
+        {
+            ulong v1 = seed + Prime1 + Prime2;
+            ulong v2 = seed + Prime2;
+            ulong v3 = seed;
+            ulong v4 = seed - Prime1;
+            int limit = length - StripeLength;
+            do
+            {
+                v1 = Round(v1, BinaryPrimitives.ReadUInt64LittleEndian(data[offset..]));
+                v2 = Round(v2, BinaryPrimitives.ReadUInt64LittleEndian(data[(offset + 8)..]));
+                v3 = Round(v3, BinaryPrimitives.ReadUInt64LittleEndian(data[(offset + 16)..]));
+                v4 = Round(v4, BinaryPrimitives.ReadUInt64LittleEndian(data[(offset + 24)..]));
+                offset += StripeLength;
+            }
+            while (offset <= limit);
+
+            hash = BitOperations.RotateLeft(v1, 1) + BitOperations.RotateLeft(v2, 7)
+                + BitOperations.RotateLeft(v3, 12) + BitOperations.RotateLeft(v4, 18);
+            hash = MergeRound(hash, v1);
+            hash = MergeRound(hash, v2);
+            hash = MergeRound(hash, v3);
+            hash = MergeRound(hash, v4);
+        }
+        else
+        {
+            hash = seed + Prime5;
+        }
+
+        hash += (ulong)length;
+
+        while (offset + 8 <= length)
+        {
+            ulong k1 = Round(0, BinaryPrimitives.ReadUInt64LittleEndian(data[offset..]));
+            hash ^= k1;
+            hash = (BitOperations.RotateLeft(hash, 27) * Prime1) + Prime4;
+            offset += 8;
+        }
+
+        if (offset + 4 <= length)
+        {
+            hash ^= BinaryPrimitives.ReadUInt32LittleEndian(data[offset..]) * Prime1;
+            hash = (BitOperations.RotateLeft(hash, 23) * Prime2) + Prime3;
+            offset += 4;
+        }
+
+        while (offset < length)
+        {
+            hash ^= data[offset] * Prime5;
+            hash = BitOperations.RotateLeft(hash, 11) * Prime1;
+            offset++;
+        }
+
+        hash ^= hash >> 33;
+        hash *= Prime2;
+        hash ^= hash >> 29;
+        hash *= Prime3;
+        hash ^= hash >> 32;
+        return hash;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Round(ulong accumulator, ulong input)
+    {
+        accumulator += input * Prime2;
+        accumulator = BitOperations.RotateLeft(accumulator, 31);
+        return accumulator * Prime1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MergeRound(ulong accumulator, ulong value)
+    {
+        accumulator ^= Round(0, value);
+        return (accumulator * Prime1) + Prime4;
+    }
+}
