@@ -243,6 +243,22 @@ public sealed class RoundTripTests
     }
 
     [Fact]
+    public void RowSelectionIntersection_KeepsOnlyRowsInBoth()
+    {
+        var a = new RowSelection();
+        a.Add(0, 10);
+        a.Add(20, 30);
+        a.Add(40, 50);
+        var b = new RowSelection();
+        b.Add(5, 25);
+        b.Add(45, 100);
+        var both = a.Intersect(b);
+        Assert.Equal([(5L, 10L), (20L, 25L), (45L, 50L)], both.Ranges);
+        Assert.Equal(15, both.RowCount);
+        Assert.Equal(0, a.Intersect(new RowSelection()).RowCount);
+    }
+
+    [Fact]
     public void KeyValueMetadata_AndCreatedBy_AreStoredInTheFooter()
     {
         var table = TestTable.Generate(10, seed: 9);

@@ -246,7 +246,7 @@ internal ref struct LabelsParser
         try
         {
             int length = 0;
-                        for (int i = 0; i < body.Length; i++)
+            for (int i = 0; i < body.Length; i++)
             {
                 char c = body[i];
                 if (c != '\\')
@@ -280,63 +280,63 @@ internal ref struct LabelsParser
                     case 'x':
                     case 'u':
                     case 'U':
-                    {
-                        int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
-                        int available = body.Length - i - 1;
-                        if (available < digits
-                            || !uint.TryParse(body.Slice(i + 1, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint code))
                         {
-                            _pos = bodyStart + escapeAt;
-                            Fail("invalid escape sequence: expected " + digits.ToString(CultureInfo.InvariantCulture) + " hex digits");
-                            return false;
-                        }
-
-                        i += digits;
-                        if (e == 'x')
-                        {
-                            buffer[length++] = (byte)code;
-                        }
-                        else if (code > 0x10FFFF || (code >= 0xD800 && code < 0xE000))
-                        {
-                            _pos = bodyStart + escapeAt;
-                            Fail("escape sequence is an invalid Unicode code point");
-                            return false;
-                        }
-                        else
-                        {
-                            length += new Rune((int)code).EncodeToUtf8(buffer.AsSpan(length));
-                        }
-
-                        break;
-                    }
-
-                    case >= '0' and <= '7':
-                    {
-                        int code = 0;
-                        int end = i + 3;
-                        for (; i < end; i++)
-                        {
-                            if (i >= body.Length || body[i] is < '0' or > '7')
+                            int digits = e == 'x' ? 2 : e == 'u' ? 4 : 8;
+                            int available = body.Length - i - 1;
+                            if (available < digits
+                                || !uint.TryParse(body.Slice(i + 1, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint code))
                             {
                                 _pos = bodyStart + escapeAt;
-                                Fail("invalid escape sequence: expected 3 octal digits");
+                                Fail("invalid escape sequence: expected " + digits.ToString(CultureInfo.InvariantCulture) + " hex digits");
                                 return false;
                             }
 
-                            code = (code * 8) + (body[i] - '0');
+                            i += digits;
+                            if (e == 'x')
+                            {
+                                buffer[length++] = (byte)code;
+                            }
+                            else if (code > 0x10FFFF || (code >= 0xD800 && code < 0xE000))
+                            {
+                                _pos = bodyStart + escapeAt;
+                                Fail("escape sequence is an invalid Unicode code point");
+                                return false;
+                            }
+                            else
+                            {
+                                length += new Rune((int)code).EncodeToUtf8(buffer.AsSpan(length));
+                            }
+
+                            break;
                         }
 
-                        i--;
-                        if (code > 255)
+                    case >= '0' and <= '7':
                         {
-                            _pos = bodyStart + escapeAt;
-                            Fail("octal escape value > 255: " + code.ToString(CultureInfo.InvariantCulture));
-                            return false;
-                        }
+                            int code = 0;
+                            int end = i + 3;
+                            for (; i < end; i++)
+                            {
+                                if (i >= body.Length || body[i] is < '0' or > '7')
+                                {
+                                    _pos = bodyStart + escapeAt;
+                                    Fail("invalid escape sequence: expected 3 octal digits");
+                                    return false;
+                                }
 
-                        buffer[length++] = (byte)code;
-                        break;
-                    }
+                                code = (code * 8) + (body[i] - '0');
+                            }
+
+                            i--;
+                            if (code > 255)
+                            {
+                                _pos = bodyStart + escapeAt;
+                                Fail("octal escape value > 255: " + code.ToString(CultureInfo.InvariantCulture));
+                                return false;
+                            }
+
+                            buffer[length++] = (byte)code;
+                            break;
+                        }
 
                     default:
                         if (e == quote)

@@ -114,11 +114,11 @@ public static class LokiProtobufDecoder
                     labels = Encoding.UTF8.GetString(reader.ReadLengthDelimited(out _));
                     break;
                 case 2:
-                {
-                    ReadOnlySpan<byte> entry = reader.ReadLengthDelimited(out int start);
-                    entries[entryCount++] = ReadEntry(memory.Slice(start, entry.Length), metadataScratch);
-                    break;
-                }
+                    {
+                        ReadOnlySpan<byte> entry = reader.ReadLengthDelimited(out int start);
+                        entries[entryCount++] = ReadEntry(memory.Slice(start, entry.Length), metadataScratch);
+                        break;
+                    }
 
                 case 3:
                     if (wireType != ProtoReader.WireVarint)
@@ -181,16 +181,16 @@ public static class LokiProtobufDecoder
                     timestamp = ReadTimestamp(reader.ReadLengthDelimited(out _));
                     break;
                 case 2:
-                {
-                    if (wireType != ProtoReader.WireLengthDelimited)
                     {
-                        throw ProtoReader.WrongWireType(wireType, "Line");
-                    }
+                        if (wireType != ProtoReader.WireLengthDelimited)
+                        {
+                            throw ProtoReader.WrongWireType(wireType, "Line");
+                        }
 
-                    ReadOnlySpan<byte> bytes = reader.ReadLengthDelimited(out int start);
-                    line = memory.Slice(start, bytes.Length);
-                    break;
-                }
+                        ReadOnlySpan<byte> bytes = reader.ReadLengthDelimited(out int start);
+                        line = memory.Slice(start, bytes.Length);
+                        break;
+                    }
 
                 case 3:
                     if (wireType != ProtoReader.WireLengthDelimited)

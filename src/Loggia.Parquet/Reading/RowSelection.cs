@@ -59,6 +59,30 @@ public sealed class RowSelection
         RowCount += end - start;
     }
 
+    /// <summary>The rows selected by both this and <paramref name="other"/>.</summary>
+    public RowSelection Intersect(RowSelection other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        var result = new RowSelection();
+        int i = 0, j = 0;
+        while (i < _ranges.Count && j < other._ranges.Count)
+        {
+            var (aStart, aEnd) = _ranges[i];
+            var (bStart, bEnd) = other._ranges[j];
+            result.Add(Math.Max(aStart, bStart), Math.Min(aEnd, bEnd));
+            if (aEnd <= bEnd)
+            {
+                i++;
+            }
+            else
+            {
+                j++;
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Whether any row of <c>[start, end)</c> is selected.</summary>
     public bool Overlaps(long start, long end)
     {

@@ -122,6 +122,7 @@ public sealed class BlockReader : IDisposable
                 selection.Add(start, end);
             }
 
+            selection = NarrowByTime(g, group, selection, from, to);
             if (selection.RowCount == 0)
             {
                 continue;
@@ -140,6 +141,28 @@ public sealed class BlockReader : IDisposable
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Keeps only rows of timestamp pages whose bounds overlap [from, to], when the block has a page index.</summary>
+    private RowSelection NarrowByTime(int rowGroup, BlockIndexRowGroup group, RowSelection selection, long from, long to)
+    {
+        if (from <= group.MinTime && to >= group.MaxTime)
+        {
+            return selection;
+        }
+
+        try
+        {
+            var columnIndex = _parquet.ReadColumnIndex(rowGroup, BlockSchema.Timestamp);
+            var offsetIndex = _parquet.ReadOffsetIndex(rowGroup, BlockSchema.Timestamp);
+            return columnIndex is null || offsetIndex is null
+                ? selection
+                : selection.Intersect(PagePruning.SelectInt64Range(columnIndex, offsetIndex, group.RowCount, from, to));
+        }
+        catch (ParquetFormatException e)
+        {
+            throw new BlockCorruptException("block page index is unreadable: " + e.Reason, _path, e);
         }
     }
 

@@ -14,6 +14,12 @@ public sealed class BlockWriterOptions
 
     /// <summary>Raw bytes per row group: small enough to skip well, large enough to compress well. Default 8 MiB.</summary>
     public long RowGroupRawBytes { get; init; } = 8L * 1024 * 1024;
+
+    /// <summary>
+    /// Rows per data page. Small pages make the timestamp page index fine-grained: within a stream
+    /// rows are in time order, so a query's time range selects only a few pages of each stream.
+    /// </summary>
+    public int MaxRowsPerPage { get; init; } = 2048;
 }
 
 /// <summary>
@@ -86,6 +92,7 @@ public static class BlockWriter
             CompressionLevel = options.CompressionLevel,
             RowGroupSizeBytes = long.MaxValue, // row groups are cut here, so their bounds can be indexed
             MaxRowsPerRowGroup = int.MaxValue,
+            MaxRowsPerPage = options.MaxRowsPerPage,
             CreatedBy = "loggia",
         };
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);

@@ -129,7 +129,7 @@ public class LabelsTests
         // The persisted layout: name 0xFF value 0xFF per sorted pair, XXH64 seed 0 (Prometheus' labels.Hash layout).
         byte[] layout = [(byte)'a', 0xFF, (byte)'1', 0xFF, (byte)'b', 0xFF, (byte)'2', 0xFF];
         Labels labels = Labels.Create(("b", "2"), ("a", "1"));
-        Assert.Equal(Hashing.XxHash64.Hash(layout), labels.Fingerprint);
+        Assert.Equal(Loggia.Core.Hashing.XxHash64.Hash(layout), labels.Fingerprint);
         Assert.Equal(0xEF46DB3751D8E999UL, Labels.Empty.Fingerprint);
         Assert.Equal(labels.Fingerprint.ToString("x16", System.Globalization.CultureInfo.InvariantCulture), labels.StreamId.ToString());
     }
