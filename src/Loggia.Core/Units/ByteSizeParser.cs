@@ -4,8 +4,9 @@ namespace Loggia.Core.Units;
 
 /// <summary>
 /// Parses byte sizes as Loki's configuration accepts them (<c>256KB</c>, <c>1MB</c>, <c>4MiB</c>,
-/// <c>1.5GB</c>, <c>1024</c>): decimal units (KB = 1000) and binary units (KiB = 1024), case-insensitive,
-/// an optional <c>B</c>, and a bare number of bytes.
+/// <c>1.5GB</c>, <c>1024</c>): as in Loki (whose flags parse sizes with the <c>datasize</c> package),
+/// <c>KB</c> and <c>KiB</c> both mean 1024 bytes, <c>MB</c> and <c>MiB</c> 1024², and so on;
+/// case-insensitive, an optional <c>B</c>, and a bare number of bytes.
 /// </summary>
 public static class ByteSizeParser
 {
@@ -29,14 +30,10 @@ public static class ByteSizeParser
         decimal multiplier = unit switch
         {
             "" or "B" => 1,
-            "K" or "KB" => 1000m,
-            "M" or "MB" => 1000m * 1000,
-            "G" or "GB" => 1000m * 1000 * 1000,
-            "T" or "TB" => 1000m * 1000 * 1000 * 1000,
-            "KI" or "KIB" => 1024m,
-            "MI" or "MIB" => 1024m * 1024,
-            "GI" or "GIB" => 1024m * 1024 * 1024,
-            "TI" or "TIB" => 1024m * 1024 * 1024 * 1024,
+            "K" or "KB" or "KI" or "KIB" => 1024m,
+            "M" or "MB" or "MI" or "MIB" => 1024m * 1024,
+            "G" or "GB" or "GI" or "GIB" => 1024m * 1024 * 1024,
+            "T" or "TB" or "TI" or "TIB" => 1024m * 1024 * 1024 * 1024,
             _ => -1,
         };
         if (multiplier < 0)

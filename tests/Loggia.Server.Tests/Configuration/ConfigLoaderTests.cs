@@ -57,7 +57,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal("0.0.0.0", result.Options.HttpListenAddress);
         Assert.Equal(3200, result.Options.HttpListenPort);
         Assert.Equal("/var/lib/loggia", result.Options.DataDirectory);
-        Assert.Equal(512_000, result.Options.Limits.MaxLineSizeBytes);
+        Assert.Equal(512 * 1024, result.Options.Limits.MaxLineSizeBytes);
         Assert.Equal(TimeSpan.FromHours(168), result.Options.Limits.RejectOldSamplesMaxAge);
         Assert.Equal(TimeSpan.FromDays(30), result.Options.Limits.RetentionPeriod);
         Assert.Equal(
