@@ -20,8 +20,10 @@ public static class Crc32C
 
     private static readonly bool HasHardware = Sse42.X64.IsSupported || Crc32.Arm64.IsSupported;
 
-    // Built lazily: machines with the instruction never need it.
-    private static uint[]? s_table;
+    // Built on first use: machines with the CRC32C instruction never need the table.
+    private static SlicingBy8Crc32? s_software;
+
+    private static SlicingBy8Crc32 Software => s_software ??= new SlicingBy8Crc32(Polynomial);
 
     /// <summary>The CRC-32C of <paramref name="data"/>.</summary>
     public static uint Compute(ReadOnlySpan<byte> data) => Finish(Update(Seed, data));
@@ -53,55 +55,5 @@ public static class Crc32C
         return crc;
     }
 
-    internal static uint UpdateTable(uint crc, ReadOnlySpan<byte> data)
-    {
-        ReadOnlySpan<uint> t = s_table ??= BuildTable();
-        while (data.Length >= 8)
-        {
-            uint one = BinaryPrimitives.ReadUInt32LittleEndian(data) ^ crc;
-            uint two = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
-            crc = t[(7 * 256) + (int)(one & 0xFF)]
-                ^ t[(6 * 256) + (int)((one >> 8) & 0xFF)]
-                ^ t[(5 * 256) + (int)((one >> 16) & 0xFF)]
-                ^ t[(4 * 256) + (int)(one >> 24)]
-                ^ t[(3 * 256) + (int)(two & 0xFF)]
-                ^ t[(2 * 256) + (int)((two >> 8) & 0xFF)]
-                ^ t[256 + (int)((two >> 16) & 0xFF)]
-                ^ t[(int)(two >> 24)];
-            data = data[8..];
-        }
-
-        foreach (byte b in data)
-        {
-            crc = t[(int)((crc ^ b) & 0xFF)] ^ (crc >> 8);
-        }
-
-        return crc;
-    }
-
-    private static uint[] BuildTable()
-    {
-        var table = new uint[8 * 256];
-        for (uint i = 0; i < 256; i++)
-        {
-            uint c = i;
-            for (int k = 0; k < 8; k++)
-            {
-                c = (c & 1) != 0 ? Polynomial ^ (c >> 1) : c >> 1;
-            }
-
-            table[i] = c;
-        }
-
-        for (int slice = 1; slice < 8; slice++)
-        {
-            for (int i = 0; i < 256; i++)
-            {
-                uint previous = table[((slice - 1) * 256) + i];
-                table[(slice * 256) + i] = (previous >> 8) ^ table[previous & 0xFF];
-            }
-        }
-
-        return table;
-    }
+    internal static uint UpdateTable(uint crc, ReadOnlySpan<byte> data) => Software.Update(crc, data);
 }
