@@ -12,7 +12,7 @@ namespace Loggia.Bench;
 /// </summary>
 internal sealed class LogTable
 {
-    private static readonly (string App, string File)[] Sources =
+    internal static readonly (string App, string File)[] Sources =
     [
         ("openstack", "loghub/OpenStack/OpenStack_2k.log"),
         ("apache", "elastic-examples/apache_logs.log"),
@@ -72,7 +72,7 @@ internal sealed class LogTable
             {
                 ts += random.NextInt64(1_000, 20_000_000);
                 var template = templates[app][random.Next(templates[app].Length)];
-                var line = FreshDigits(template, random, buffer);
+                var line = Ingest.LogTemplates.FreshDigits(template, random, buffer);
                 batch.Int64s(0).Append(ts);
                 batch.Int64s(1).Append(streamId);
                 var labels = batch.Maps(2);
@@ -97,17 +97,6 @@ internal sealed class LogTable
         }
 
         return new LogTable(batches, total, lineBytes);
-    }
-
-    private static string FreshDigits(string template, Random random, StringBuilder buffer)
-    {
-        buffer.Clear();
-        foreach (var c in template)
-        {
-            buffer.Append(char.IsAsciiDigit(c) ? (char)('0' + random.Next(10)) : c);
-        }
-
-        return buffer.ToString();
     }
 
     private static ulong Hash(string text)

@@ -6,5 +6,10 @@ if (args is ["size-vs-duckdb", ..])
     return SizeComparison.Run();
 }
 
+if (args is ["ingest", .. var rest])
+{
+    return await Loggia.Bench.Ingest.IngestLoad.RunAsync(rest);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ParquetBenchmarks).Assembly).Run(args);
 return 0;

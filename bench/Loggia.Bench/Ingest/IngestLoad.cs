@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Loggia.Core.Compression;
+
+namespace Loggia.Bench.Ingest;
+
+/// <summary>
+/// Ingest load generator: replays real log lines (../shared/data, digits refreshed per request so
+/// compression stays honest) as Loki protobuf+snappy pushes over N concurrent connections, with
+/// current timestamps, for a fixed duration, and reports acknowledged lines/s, MB/s of line text,
+/// and push latency percentiles. Traffic goes only to the URL given (a server on this machine).
+/// </summary>
+internal static class IngestLoad
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var url = Option(args, "--url", "http://127.0.0.1:3100");
+        var connections = int.Parse(Option(args, "--connections", "8"), CultureInfo.InvariantCulture);
+        var batch = int.Parse(Option(args, "--batch", "1000"), CultureInfo.InvariantCulture);
+        var seconds = double.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture);
+        var streamsPerPush = int.Parse(Option(args, "--streams", "4"), CultureInfo.InvariantCulture);
+        var tenant = Option(args, "--tenant", "");
+        if (!url.StartsWith("http://127.", StringComparison.Ordinal) && !url.StartsWith("http://localhost", StringComparison.Ordinal) && !url.StartsWith("http://[::1]", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine("the load generator only targets a server on this machine (127.0.0.0/8, localhost, [::1])");
+            return 2;
+        }
+
+        var templates = LogTemplates.Load();
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+        var deadline = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var workers = new Task<WorkerResult>[connections];
+        for (var w = 0; w < connections; w++)
+        {
+            var worker = w;
+            workers[w] = Task.Run(() => WorkAsync(client, worker, templates, batch, streamsPerPush, tenant, deadline));
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var results = await Task.WhenAll(workers);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var latencies = results.SelectMany(r => r.LatenciesMs).Order().ToArray();
+        long lines = results.Sum(r => r.Lines), bytes = results.Sum(r => r.Bytes), failures = results.Sum(r => r.Failures);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"pushes: {latencies.Length:N0} ok, {failures:N0} failed; acknowledged {lines:N0} lines in {elapsed:F1} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"throughput: {lines / elapsed:N0} lines/s, {bytes / elapsed / 1e6:F1} MB/s of line text"));
+        if (latencies.Length > 0)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"push latency: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms"));
+        }
+
+        foreach (var error in results.SelectMany(r => r.Errors).Distinct().Take(5))
+        {
+            Console.WriteLine("error: " + error);
+        }
+
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static async Task<WorkerResult> WorkAsync(HttpClient client, int worker, LogTemplates templates, int batch, int streams, string tenant, long deadline)
+    {
+        var random = new Random(1000 + worker);
+        var encoder = new PushRequestEncoder();
+        var body = new ArrayBufferWriter<byte>(1 << 20);
+        var compressed = Array.Empty<byte>();
+        var result = new WorkerResult();
+        var perStream = Math.Max(1, batch / streams);
+        var timestamps = new long[perStream];
+        var lines = new List<byte[]>(perStream);
+        var text = new StringBuilder(512);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            body.ResetWrittenCount();
+            long lineBytes = 0;
+            var lineCount = 0;
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+            for (var s = 0; s < streams; s++)
+            {
+                var app = random.Next(templates.Apps.Count);
+                var labels = $"{{app=\"{templates.Apps[app]}\", host=\"node-{worker:00}-{s}\", env=\"bench\"}}";
+                lines.Clear();
+                for (var i = 0; i < perStream; i++)
+                {
+                    timestamps[i] = now + i;
+                    var line = templates.Fresh(app, random, text);
+                    lines.Add(line);
+                    lineBytes += line.Length;
+                }
+
+                lineCount += perStream;
+                encoder.WriteStream(body, labels, timestamps, lines);
+            }
+
+            var max = Snappy.GetMaxCompressedLength(body.WrittenCount);
+            if (compressed.Length < max)
+            {
+                compressed = new byte[max];
+            }
+
+            var length = Snappy.Compress(body.WrittenSpan, compressed);
+            using var content = new ByteArrayContent(compressed, 0, length);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/loki/api/v1/push") { Content = content };
+            if (tenant.Length > 0)
+            {
+                request.Headers.Add("X-Scope-OrgID", tenant);
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                using var response = await client.SendAsync(request);
+                if (response.StatusCode == HttpStatusCode.NoContent)
+                {
+                    result.LatenciesMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    result.Lines += lineCount;
+                    result.Bytes += lineBytes;
+                }
+                else
+                {
+                    result.Failures++;
+                    result.Errors.Add($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}".Trim());
+                    await Task.Delay(50);
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                result.Failures++;
+                result.Errors.Add(e.Message);
+                await Task.Delay(100);
+            }
+        }
+
+        return result;
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private static string Option(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private sealed class WorkerResult
+    {
+        public List<double> LatenciesMs { get; } = [];
+
+        public List<string> Errors { get; } = [];
+
+        public long Lines { get; set; }
+
+        public long Bytes { get; set; }
+
+        public long Failures { get; set; }
+    }
+}
