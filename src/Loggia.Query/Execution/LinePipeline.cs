@@ -1,0 +1,125 @@
+using System.Text.RegularExpressions;
+using Loggia.Query.LogQL.Syntax;
+using SyntaxLineFilter = Loggia.Query.LogQL.Syntax.LineFilter;
+
+namespace Loggia.Query.Execution;
+
+/// <summary>
+/// The executable form of a log query's pipeline. Today only line filters (<c>|=</c>, <c>!=</c>, <c>|~</c>,
+/// <c>!~</c>, <c>|&gt;</c>, <c>!&gt;</c>, <c>ip()</c>) are supported; they are combined into one predicate over the
+/// line's UTF-8 bytes that runs in the scan loop. Later stages (parsers, label filters, formatting) will run per
+/// surviving entry after this predicate, so line filters keep their fast path.
+/// </summary>
+/// <remarks>Instances hold per-query scratch buffers: compile one per query execution, use from one thread.</remarks>
+public sealed class LinePipeline
+{
+    private readonly LinePredicate _predicate;
+
+    private LinePipeline(LinePredicate predicate) => _predicate = predicate;
+
+    /// <summary>Whether the pipeline keeps every line (no filtering work at all).</summary>
+    public bool IsNoop => ReferenceEquals(_predicate, LinePredicate.True);
+
+    /// <summary>Compiles the stages of <paramref name="query"/>. Unsupported stages throw <see cref="NotSupportedException"/>.</summary>
+    public static LinePipeline Compile(LogSelectorExpr query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query is not PipelineExpr pipeline)
+        {
+            return new LinePipeline(LinePredicate.True);
+        }
+        var filters = new List<LinePredicate>(pipeline.Stages.Count);
+        foreach (var stage in pipeline.Stages)
+        {
+            if (stage is not SyntaxLineFilter filter)
+            {
+                throw new NotSupportedException($"pipeline stage '{stage}' is not supported yet");
+            }
+            filters.Add(CompileFilter(filter));
+        }
+        return new LinePipeline(LinePredicate.And(filters));
+    }
+
+    /// <summary>Whether <paramref name="line"/> passes every line filter.</summary>
+    public bool Matches(ReadOnlySpan<byte> line) => _predicate.Matches(line);
+
+    private static LinePredicate CompileFilter(SyntaxLineFilter filter)
+    {
+        // Several values mean "or"; the parser already split negative "or" filters into separate filters.
+        var anyOf = new List<LinePredicate>(filter.Values.Count);
+        var positive = filter.Op is LineFilterOp.Contains or LineFilterOp.Regex or LineFilterOp.Pattern;
+        List<string>? literals = null;
+        foreach (var value in filter.Values)
+        {
+            if (value.IsIp)
+            {
+                // ip() is only valid with |= and != (the parser guarantees it).
+                anyOf.Add(new IpPredicate(IpAddressMatcher.Parse(value.Value)));
+                continue;
+            }
+            switch (filter.Op)
+            {
+                case LineFilterOp.Contains or LineFilterOp.NotContains:
+                    (literals ??= []).Add(value.Value);
+                    break;
+                case LineFilterOp.Regex or LineFilterOp.NotRegex:
+                    anyOf.Add(CompileRegex(value.Value));
+                    break;
+                default:
+                    anyOf.Add(PatternPredicate.Create(value.Value));
+                    break;
+            }
+        }
+        if (literals is not null)
+        {
+            // All plain needles of one filter share one multi-needle search.
+            anyOf.Insert(0, ContainsPredicate.Create(literals));
+        }
+        var any = LinePredicate.Or(anyOf);
+        return positive ? any : LinePredicate.Not(any);
+    }
+
+    /// <summary>
+    /// Loki simplifies literal-like regexes into substring filters; the results are the same as running the
+    /// regex (with one Loki quirk kept: <c>.+</c> accepts any non-empty line, even a lone newline).
+    /// </summary>
+    internal static LinePredicate CompileRegex(string re)
+    {
+        var body = RegexLiterals.StripCaseInsensitiveFlag(re, out var caseInsensitive);
+        body = RegexLiterals.StripDotStars(body);
+        if (body.Length == 0)
+        {
+            return LinePredicate.True;
+        }
+        if (body == ".+" && !caseInsensitive)
+        {
+            return LinePredicate.NonEmpty;
+        }
+        if (RegexLiterals.TryParseAlternation(body, out var literals))
+        {
+            if (!caseInsensitive)
+            {
+                return ContainsPredicate.Create(literals);
+            }
+            var anyOf = new List<LinePredicate>(literals.Length);
+            foreach (var literal in literals)
+            {
+                anyOf.Add(CaseInsensitiveContainsPredicate.Create(literal));
+            }
+            return LinePredicate.Or(anyOf);
+        }
+        Regex regex;
+        try
+        {
+            regex = new Regex(
+                RegexValidation.ToDotNet(re),
+                RegexOptions.NonBacktracking | RegexOptions.CultureInvariant,
+                LabelValueMatcher.RegexTimeout);
+        }
+        catch (ArgumentException ex)
+        {
+            throw LogQLParseException.Plain("error parsing regexp: " + ex.Message);
+        }
+        return new RegexPredicate(regex);
+    }
+}
