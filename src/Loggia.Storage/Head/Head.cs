@@ -47,6 +47,8 @@ public sealed class Head : IDisposable
         _metrics = new HeadMetrics(() => Bytes, () => Entries, () => Streams);
     }
 
+    internal HeadMetrics Metrics => _metrics;
+
     /// <summary>Entry bytes (line plus structured metadata) held, all tenants.</summary>
     public long Bytes
     {

@@ -20,6 +20,9 @@ internal sealed class HeadMetrics : IDisposable
         Rejected = _meter.CreateCounter<long>("loggia_head_rejected_entries_total", "{entry}", "Entries rejected by the head, by reason.");
     }
 
+    /// <summary>This head's meter (tests tell heads apart by it).</summary>
+    public Meter Meter => _meter;
+
     public Counter<long> Appended { get; }
 
     public Counter<long> Deduplicated { get; }
