@@ -18,14 +18,19 @@ namespace Loggia.Storage.Head;
 /// </remarks>
 internal sealed class HeadChunk
 {
-    private const int FirstCapacity = 64;
+    private const int MinCapacity = 64;
 
+    private readonly int _maxCapacity;
     private HeadEntry[] _entries;
     private int _count;
 
-    public HeadChunk(long createdAtTicks)
+    /// <param name="createdAtTicks">When the first entry arrives (UTC ticks).</param>
+    /// <param name="capacityHint">Entries expected soon (the rest of the batch), so a large batch does not regrow the array.</param>
+    /// <param name="maxCapacity">The chunk's entry limit: growth stops there.</param>
+    public HeadChunk(long createdAtTicks, int capacityHint, int maxCapacity)
     {
-        _entries = new HeadEntry[FirstCapacity];
+        _maxCapacity = maxCapacity;
+        _entries = new HeadEntry[Math.Clamp(capacityHint, Math.Min(MinCapacity, maxCapacity), maxCapacity)];
         CreatedAtTicks = createdAtTicks;
         MinTimestamp = long.MaxValue;
         MaxTimestamp = long.MinValue;
@@ -62,7 +67,7 @@ internal sealed class HeadChunk
         if (_count == _entries.Length)
         {
             // A new array, never an in-place resize: snapshots may still read the old one.
-            var grown = new HeadEntry[_entries.Length * 2];
+            var grown = new HeadEntry[Math.Min(_entries.Length * 2, _maxCapacity)];
             Array.Copy(_entries, grown, _count);
             _entries = grown;
         }

@@ -17,9 +17,10 @@ public sealed class HeadOptions
 
     /// <summary>
     /// Entries per in-memory chunk before it is sealed (sorted, made immutable). Small enough that the rare
-    /// out-of-order search and sort of the open chunk stay cheap, large enough that a stream has few chunks.
+    /// out-of-order search and sort of the open chunk stay cheap and that a full chunk's array (40 bytes an entry)
+    /// stays under the 85 KB large-object threshold; large enough that a stream has few chunks.
     /// </summary>
-    public int ChunkEntries { get; init; } = 4096;
+    public int ChunkEntries { get; init; } = 2048;
 
     /// <summary>Clock for idle/age decisions; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;

@@ -26,6 +26,7 @@ internal sealed class StreamHead
     private ReadOnlyMemory<byte> _lastLine;
 
     private long _lastAppendTicks;
+    private bool _hasFilledChunk;
     private int _flushingChunks;
     private bool _removed;
 
@@ -53,7 +54,7 @@ internal sealed class StreamHead
             _lastAppendTicks = context.NowTicks;
             for (int i = 0; i < entries.Length; i++)
             {
-                HeadAppendOutcome outcome = AppendOne(in entries[i], i, in context, ref totals);
+                HeadAppendOutcome outcome = AppendOne(in entries[i], i, entries.Length - i, in context, ref totals);
                 if (!outcomes.IsEmpty)
                 {
                     outcomes[i] = outcome;
@@ -64,7 +65,7 @@ internal sealed class StreamHead
         }
     }
 
-    private HeadAppendOutcome AppendOne(in LogEntry entry, int index, in AppendContext context, ref AppendTotals totals)
+    private HeadAppendOutcome AppendOne(in LogEntry entry, int index, int remaining, in AppendContext context, ref AppendTotals totals)
     {
         long ts = entry.TimestampNanos;
         ReadOnlySpan<byte> line = entry.Line.Span;
@@ -107,7 +108,7 @@ internal sealed class StreamHead
             metadata = _arena.Copy(metadata.Span);
         }
 
-        HeadChunk open = OpenChunk(context);
+        HeadChunk open = OpenChunk(in context, remaining);
         open.Add(new HeadEntry(ts, ownedLine, metadata), size, context.WalFloor);
 
         if (!_hasEntries || ts > _highestTimestamp)
@@ -123,7 +124,7 @@ internal sealed class StreamHead
         return HeadAppendOutcome.Appended;
     }
 
-    private HeadChunk OpenChunk(in AppendContext context)
+    private HeadChunk OpenChunk(in AppendContext context, int remaining)
     {
         if (_open is { } open && open.Count < context.ChunkEntries)
         {
@@ -134,9 +135,12 @@ internal sealed class StreamHead
         {
             full.Seal();
             _sealed.Add(full);
+            _hasFilledChunk = true;
         }
 
-        _open = new HeadChunk(context.NowTicks);
+        // A stream that has filled a chunk before will fill this one too: allocate it whole instead of regrowing.
+        int capacity = _hasFilledChunk ? context.ChunkEntries : remaining;
+        _open = new HeadChunk(context.NowTicks, capacity, context.ChunkEntries);
         return _open;
     }
 
