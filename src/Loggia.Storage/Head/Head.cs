@@ -150,7 +150,7 @@ public sealed class Head : IDisposable
         var context = new AppendContext(now, _windowNanos, _options.ChunkEntries, walFloor, isReplay);
         var totals = default(AppendTotals);
 
-        // A stream removed (idle and empty) between lookup and lock refuses the append; look it up again.
+        // A stream removed (idle and empty) between lookup and lock refuses the append; the next lookup skips it.
         while (!tenantHead.GetOrCreate(labels, fingerprint, now).Append(entries, outcomes, in context, ref totals))
         {
         }

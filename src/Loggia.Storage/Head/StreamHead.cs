@@ -41,6 +41,9 @@ internal sealed class StreamHead
 
     public ulong Fingerprint { get; }
 
+    /// <summary>Set once the tenant dropped this (empty, idle) stream; lookups skip it and create a new one.</summary>
+    public bool IsRemoved => Volatile.Read(ref _removed);
+
     /// <summary>Appends a batch; returns false (and changes nothing) if the stream was removed from its tenant.</summary>
     public bool Append(ReadOnlySpan<LogEntry> entries, Span<HeadAppendOutcome> outcomes, in AppendContext context, ref AppendTotals totals)
     {
@@ -320,7 +323,7 @@ internal sealed class StreamHead
                 return false;
             }
 
-            _removed = true;
+            Volatile.Write(ref _removed, true);
             return true;
         }
     }

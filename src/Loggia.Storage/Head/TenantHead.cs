@@ -114,8 +114,9 @@ internal sealed class TenantHead : IDisposable
     {
         foreach (StreamHead stream in candidates)
         {
-            // Same fingerprint is likely the same labels; Equals confirms it (reference check first).
-            if (stream.Labels.Equals(labels))
+            // Same fingerprint is likely the same labels; Equals confirms it (reference check first). A removed
+            // stream is skipped so that an append racing with its removal creates the successor at once.
+            if (!stream.IsRemoved && stream.Labels.Equals(labels))
             {
                 return stream;
             }
