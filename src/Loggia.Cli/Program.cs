@@ -29,7 +29,7 @@ static async Task<int> RunServerAsync(string[] args)
         return 1;
     }
 
-    var app = LoggiaServer.Build(config);
+    await using var app = await LoggiaServer.BuildAsync(config);
     await app.RunAsync();
     return 0;
 }

@@ -1,7 +1,11 @@
 using System.Globalization;
 using Loggia.Core;
 using Loggia.Server.Configuration;
+using Loggia.Ingest.Loki;
+using Loggia.Server.Http;
+using Loggia.Server.Ingest;
 using Loggia.Server.Metrics;
+using Loggia.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -15,10 +19,11 @@ namespace Loggia.Server;
 /// </summary>
 public static partial class LoggiaServer
 {
-    /// <summary>Builds the server host for <paramref name="config"/>.</summary>
-    public static WebApplication Build(ConfigLoadResult config)
+    /// <summary>Opens the storage (recovering it) and builds the server host for <paramref name="config"/>.</summary>
+    public static async Task<WebApplication> BuildAsync(ConfigLoadResult config, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
+        time ??= TimeProvider.System;
         var options = config.Options;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(options.LogLevel switch
@@ -30,6 +35,18 @@ public static partial class LoggiaServer
         });
         builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://{options.HttpListenAddress}:{options.HttpListenPort}"));
         builder.Services.AddSingleton(new PrometheusExporter());
+        builder.Services.AddSingleton(time);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new TenantResolver(options.AuthEnabled));
+        builder.Services.AddSingleton(new PushValidator(ToLokiLimits(options.Limits), time));
+        builder.Services.AddSingleton<StorageEngine>(services =>
+            StorageEngine.OpenAsync(options, services.GetRequiredService<ILoggerFactory>(), time, cancellationToken).GetAwaiter().GetResult());
+        builder.Services.AddSingleton<IPushIngester, LokiIngester>();
+        builder.Services.AddSingleton(services => new PushEndpoint(
+            services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushValidator>(), services.GetRequiredService<IPushIngester>(),
+            options.MaxReceiveMessageBytes, time));
+        builder.Services.AddSingleton<QueryEndpoints>();
+        builder.Services.AddHostedService<FlushService>();
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Loggia.Server");
         foreach (var warning in config.Warnings)
@@ -37,11 +54,37 @@ public static partial class LoggiaServer
             LogUnsupportedOption(logger, warning);
         }
 
+        // Open (and recover) the storage before accepting requests.
+        await Task.Run(() => app.Services.GetRequiredService<StorageEngine>(), cancellationToken);
+        var push = app.Services.GetRequiredService<PushEndpoint>();
+        var query = app.Services.GetRequiredService<QueryEndpoints>();
+        app.MapPost("/loki/api/v1/push", push.HandleLokiPushAsync);
+        app.MapPost("/api/prom/push", push.HandleLokiPushAsync);
+        app.MapPost("/api/v1/logs", push.HandleNativePushAsync);
+        app.MapMethods("/loki/api/v1/query_range", ["GET", "POST"], query.QueryRangeAsync);
+        app.MapMethods("/loki/api/v1/query", ["GET", "POST"], query.QueryAsync);
+        app.MapMethods("/loki/api/v1/labels", ["GET", "POST"], query.LabelsAsync);
+        app.MapMethods("/loki/api/v1/label", ["GET", "POST"], query.LabelsAsync);
+        app.MapMethods("/loki/api/v1/label/{name}/values", ["GET", "POST"], (HttpContext context, string name) => query.LabelValuesAsync(context, name));
+        app.MapMethods("/loki/api/v1/series", ["GET", "POST"], query.SeriesAsync);
+
         app.MapGet("/ready", () => Results.Text("ready\n"));
         app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/loki/api/v1/status/buildinfo", () => Results.Json(new BuildInfoResponse(BuildInfo.Version, BuildInfo.Revision, "main", "loggia", "", BuildInfo.RuntimeVersion)));
         return app;
     }
+
+    private static LokiLimits ToLokiLimits(LimitsOptions limits) => new()
+    {
+        MaxLabelNamesPerSeries = limits.MaxLabelNamesPerSeries,
+        MaxLabelNameLength = limits.MaxLabelNameLength,
+        MaxLabelValueLength = limits.MaxLabelValueLength,
+        MaxLineSize = (int)Math.Min(limits.MaxLineSizeBytes, int.MaxValue),
+        MaxLineSizeTruncate = limits.MaxLineSizeTruncate,
+        RejectOldSamples = limits.RejectOldSamples,
+        RejectOldSamplesMaxAge = limits.RejectOldSamplesMaxAge,
+        CreationGracePeriod = limits.CreationGracePeriod,
+    };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogUnsupportedOption(ILogger logger, string warning);

@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using Loggia.Core.Model;
+using Loggia.Parquet.Data;
+using Loggia.Query.Execution;
+using Loggia.Storage.Blocks;
+
+namespace Loggia.Query.Sources;
+
+/// <summary>
+/// One published block as a query source: matches the block's streams from its index sidecar
+/// (no Parquet read for streams that do not match), then reads only their rows in the time range.
+/// Lines are copied out of the batch buffers, so cursors stay valid after the block is closed.
+/// </summary>
+public sealed class BlockLogSource(string blockPath) : ILogSource
+{
+    /// <summary>Parsed labels per label text, shared across queries: the sidecar stores canonical strings.</summary>
+    private static readonly ConcurrentDictionary<string, Labels> LabelsCache = new(StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<IStreamCursor> OpenStreams(LogScanRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var index = BlockReader.ReadIndex(blockPath);
+        if (index.MaxTime < request.StartNanos || index.MinTime >= request.EndNanos)
+        {
+            return [];
+        }
+
+        var chosen = new List<int>();
+        var byFingerprint = new Dictionary<long, (Labels Labels, List<LogEntry> Entries)>();
+        for (var s = 0; s < index.Streams.Count; s++)
+        {
+            var stream = index.Streams[s];
+            if (stream.MaxTime < request.StartNanos || stream.MinTime >= request.EndNanos)
+            {
+                continue;
+            }
+
+            var labels = LabelsCache.GetOrAdd(stream.Labels, static text => Labels.Parse(text));
+            if (request.StreamMatcher.Matches(labels))
+            {
+                chosen.Add(s);
+                byFingerprint[unchecked((long)stream.Fingerprint)] = (labels, []);
+            }
+        }
+
+        if (chosen.Count == 0)
+        {
+            return [];
+        }
+
+        using (var reader = BlockReader.Open(blockPath, index))
+        {
+            var batch = new RowBatch(BlockSchema.Schema, 4096);
+            reader.Read(chosen, request.StartNanos, request.EndNanos - 1, batch, b =>
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Collect(b, request, byFingerprint);
+                return true;
+            });
+        }
+
+        var cursors = new List<IStreamCursor>(byFingerprint.Count);
+        foreach (var (labels, entries) in byFingerprint.Values)
+        {
+            if (entries.Count > 0)
+            {
+                cursors.Add(new ListStreamCursor(labels, entries, request.Direction));
+            }
+        }
+
+        return cursors;
+    }
+
+    private static void Collect(RowBatch batch, LogScanRequest request, Dictionary<long, (Labels Labels, List<LogEntry> Entries)> streams)
+    {
+        var timestamps = batch.Int64s(BlockSchema.Timestamp);
+        var ids = batch.Int64s(BlockSchema.StreamId);
+        var lines = batch.Binaries(BlockSchema.Line);
+        var metadata = batch.Maps(BlockSchema.Metadata);
+        for (var r = 0; r < batch.RowCount; r++)
+        {
+            var ts = timestamps[r];
+            if (ts < request.StartNanos || ts >= request.EndNanos || !streams.TryGetValue(ids[r], out var stream))
+            {
+                continue;
+            }
+
+            var pairs = ReadOnlyMemory<LabelPair>.Empty;
+            var entryCount = metadata.EntryCount(r);
+            if (entryCount > 0)
+            {
+                var array = new LabelPair[entryCount];
+                var first = metadata.EntryOffsets[r];
+                for (var e = 0; e < entryCount; e++)
+                {
+                    array[e] = new LabelPair(metadata.Keys.GetString(first + e), metadata.Values.GetString(first + e));
+                }
+
+                pairs = array;
+            }
+
+            stream.Entries.Add(new LogEntry(ts, lines[r].ToArray(), pairs));
+        }
+    }
+}

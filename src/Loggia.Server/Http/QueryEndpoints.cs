@@ -1,0 +1,380 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Loggia.Core.Model;
+using Loggia.Query.Execution;
+using Loggia.Query.Http;
+using Loggia.Query.LogQL.Syntax;
+using Loggia.Query.Sources;
+using Loggia.Server.Storage;
+using Loggia.Storage.Blocks;
+using Microsoft.AspNetCore.Http;
+
+namespace Loggia.Server.Http;
+
+/// <summary>
+/// Loki's read API over the head and the published blocks: <c>query_range</c> and <c>query</c>
+/// for log queries (metric queries come with the LogQL issue), <c>labels</c>,
+/// <c>label/{name}/values</c> and <c>series</c>, with Loki's parameters, JSON and status codes.
+/// </summary>
+public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants, TimeProvider time)
+{
+    private static readonly Meter Meter = new("Loggia.Query");
+    private static readonly Histogram<double> QueryDuration = Meter.CreateHistogram<double>("loggia_query_duration_seconds", description: "Time to answer a query request.");
+
+    private readonly LogQueryEngine _engine = new(time);
+
+    private long NowNanos => time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
+
+    /// <summary><c>/loki/api/v1/query_range</c>.</summary>
+    public async Task QueryRangeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            if (await BeginAsync(context) is not var (tenant, form))
+            {
+                return;
+            }
+
+            if (!LokiQueryParameters.TryParseRange(form, NowNanos, storage.Options.Limits.MaxEntriesLimitPerQuery, out var parameters, out var error))
+            {
+                await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
+                return;
+            }
+
+            await RunLogQueryAsync(context, tenant, parameters);
+        }
+        finally
+        {
+            QueryDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("endpoint", "query_range"));
+        }
+    }
+
+    /// <summary><c>/loki/api/v1/query</c>: instant queries; a log query is a 400, as in Loki.</summary>
+    public async Task QueryAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await BeginAsync(context) is not var (_, form))
+        {
+            return;
+        }
+
+        if (!LokiQueryParameters.TryParseInstant(form, NowNanos, storage.Options.Limits.MaxEntriesLimitPerQuery, out var parameters, out var error))
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
+            return;
+        }
+
+        if (!TryParseQuery(parameters.Query, out var expr, out error))
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
+            return;
+        }
+
+        await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, expr is LogSelectorExpr
+            ? "log queries are not supported as an instant query type, please change your query to a range query type"
+            : "metric queries are not supported by this version of Loggia yet");
+    }
+
+    private async Task RunLogQueryAsync(HttpContext context, TenantId tenant, LokiQueryParameters parameters)
+    {
+        if (!TryParseQuery(parameters.Query, out var expr, out var error))
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
+            return;
+        }
+
+        if (expr is not LogSelectorExpr selector)
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "metric queries are not supported by this version of Loggia yet");
+            return;
+        }
+
+        var flags = LokiResponseEncodingHeader.Parse(context.Request.Headers["X-Loki-Response-Encoding-Flags"].ToString());
+        LogQueryResult result;
+        try
+        {
+            var sources = await OpenSourcesAsync(tenant, StreamMatcher.Compile(selector.Matchers), parameters.StartNanos, parameters.EndNanos, context.RequestAborted);
+            result = _engine.Execute(
+                new LogQueryRequest
+                {
+                    Tenant = tenant,
+                    Expression = selector,
+                    StartNanos = parameters.StartNanos,
+                    EndNanos = parameters.EndNanos,
+                    Limit = parameters.Limit,
+                    Direction = parameters.Forward ? QueryDirection.Forward : QueryDirection.Backward,
+                    CategorizeLabels = flags != LokiResponseEncoding.None,
+                    Timeout = storage.Options.Limits.QueryTimeout,
+                },
+                sources,
+                context.RequestAborted);
+        }
+        catch (NotSupportedException e)
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message);
+            return;
+        }
+        catch (TimeoutException)
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status504GatewayTimeout, "context deadline exceeded");
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.StatusCode = 499; // Loki's status for a request the client cancelled
+            return;
+        }
+        catch (BlockCorruptException e)
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "unreadable block: " + e.Message);
+            return;
+        }
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, LokiResponseWriter.WriterOptions);
+        LokiResponseWriter.WriteStreams(writer, result, flags);
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>The head (first) and the published blocks overlapping the range, minus blocks the head still serves.</summary>
+    private async Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, long start, long end, CancellationToken cancellationToken)
+    {
+        var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
+        var sources = new List<ILogSource> { head };
+        foreach (var block in await storage.Catalog.FindAsync(tenant.Value, start, Math.Max(start, end - 1), cancellationToken))
+        {
+            if (!head.BlocksStillInHead.Contains(block.Id))
+            {
+                sources.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path)));
+            }
+        }
+
+        return sources;
+    }
+
+    /// <summary><c>/loki/api/v1/labels</c>.</summary>
+    public async Task LabelsAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await BeginAsync(context) is not var (tenant, form) || !await TryRangeAsync(context, form, out var start, out var end))
+        {
+            return;
+        }
+
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var labels in await SeriesAsync(tenant, StreamMatcher.All, start, end, context.RequestAborted))
+        {
+            foreach (var pair in labels.Pairs)
+            {
+                names.Add(pair.Name);
+            }
+        }
+
+        await WriteDataAsync(context, names);
+    }
+
+    /// <summary><c>/loki/api/v1/label/{name}/values</c>.</summary>
+    public async Task LabelValuesAsync(HttpContext context, string name)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await BeginAsync(context) is not var (tenant, form) || !await TryRangeAsync(context, form, out var start, out var end))
+        {
+            return;
+        }
+
+        var matcher = StreamMatcher.All;
+        var query = form["query"].ToString();
+        if (query.Length > 0)
+        {
+            try
+            {
+                matcher = StreamMatcher.Compile(LogQLParser.ParseMatchers(query));
+            }
+            catch (LogQLParseException e)
+            {
+                await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message);
+                return;
+            }
+        }
+
+        var values = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var labels in await SeriesAsync(tenant, matcher, start, end, context.RequestAborted))
+        {
+            if (labels.Get(name) is { Length: > 0 } value)
+            {
+                values.Add(value);
+            }
+        }
+
+        await WriteDataAsync(context, values);
+    }
+
+    /// <summary><c>/loki/api/v1/series</c> with one or more <c>match[]</c> selectors.</summary>
+    public async Task SeriesAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await BeginAsync(context) is not var (tenant, form) || !await TryRangeAsync(context, form, out var start, out var end))
+        {
+            return;
+        }
+
+        var selectors = form["match[]"].Count > 0 ? form["match[]"] : form["match"];
+        if (selectors.Count == 0)
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "0 matcher groups supplied");
+            return;
+        }
+
+        var found = new SortedDictionary<string, Labels>(StringComparer.Ordinal);
+        foreach (var selector in selectors)
+        {
+            StreamMatcher matcher;
+            try
+            {
+                matcher = StreamMatcher.Compile(LogQLParser.ParseMatchers(selector ?? ""));
+            }
+            catch (LogQLParseException e)
+            {
+                await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message);
+                return;
+            }
+
+            foreach (var labels in await SeriesAsync(tenant, matcher, start, end, context.RequestAborted))
+            {
+                found[labels.ToString()] = labels;
+            }
+        }
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        writer.WriteStartObject();
+        writer.WriteString("status", "success");
+        writer.WriteStartArray("data");
+        foreach (var labels in found.Values)
+        {
+            writer.WriteStartObject();
+            foreach (var pair in labels.Pairs)
+            {
+                writer.WriteString(pair.Name, pair.Value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>Streams (label sets) of a tenant in [start, end] from the head and the blocks' index sidecars.</summary>
+    private async Task<List<Labels>> SeriesAsync(TenantId tenant, StreamMatcher matcher, long start, long end, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, Labels>(StringComparer.Ordinal);
+        foreach (var labels in storage.Head.Series(tenant, matcher.Matches, start, end))
+        {
+            result[labels.ToString()] = labels;
+        }
+
+        foreach (var block in await storage.Catalog.FindAsync(tenant.Value, start, end, cancellationToken))
+        {
+            var index = BlockReader.ReadIndex(Path.Combine(storage.DataDirectory, block.Path));
+            foreach (var stream in index.Streams)
+            {
+                if (stream.MaxTime < start || stream.MinTime > end || result.ContainsKey(stream.Labels))
+                {
+                    continue;
+                }
+
+                var labels = Labels.Parse(stream.Labels);
+                if (matcher.Matches(labels))
+                {
+                    result[stream.Labels] = labels;
+                }
+            }
+        }
+
+        return [.. result.Values];
+    }
+
+    /// <summary>The request's parameters (query string and form body) and tenant; null after answering 401/400.</summary>
+    private async Task<(TenantId Tenant, IQueryCollection Form)?> BeginAsync(HttpContext context)
+    {
+        IQueryCollection form = context.Request.Query;
+        if (context.Request.HasFormContentType)
+        {
+            var merged = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(StringComparer.Ordinal);
+            foreach (var (key, value) in context.Request.Query)
+            {
+                merged[key] = value;
+            }
+
+            foreach (var (key, value) in await context.Request.ReadFormAsync(context.RequestAborted))
+            {
+                merged[key] = value;
+            }
+
+            form = new QueryCollection(merged);
+        }
+
+        if (tenants.TryResolve(context.Request, out var tenant, out var status, out var error))
+        {
+            return (tenant, form);
+        }
+
+        await PushEndpoint.WriteErrorAsync(context, status, error!);
+        return null;
+    }
+
+    private Task<bool> TryRangeAsync(HttpContext context, IQueryCollection form, out long start, out long end)
+    {
+        start = end = 0;
+        if (!LokiQueryParameters.TryParseTimestamp(form["end"].ToString(), NowNanos, out end, out var error)
+            || !LokiQueryParameters.TryParseTimestamp(form["start"].ToString(), NowNanos - (6L * 3600 * 1_000_000_000), out start, out error))
+        {
+            return WriteBadRequestAsync(context, error);
+        }
+
+        return Task.FromResult(true);
+    }
+
+    private static async Task<bool> WriteBadRequestAsync(HttpContext context, string error)
+    {
+        await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, error);
+        return false;
+    }
+
+    private static bool TryParseQuery(string query, out Expr expr, out string error)
+    {
+        error = "";
+        try
+        {
+            expr = LogQLParser.Parse(query);
+            return true;
+        }
+        catch (LogQLParseException e)
+        {
+            expr = null!;
+            error = e.Message;
+            return false;
+        }
+    }
+
+    private static async Task WriteDataAsync(HttpContext context, IEnumerable<string> values)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        writer.WriteStartObject();
+        writer.WriteString("status", "success");
+        writer.WriteStartArray("data");
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted);
+    }
+}

@@ -1,0 +1,71 @@
+using Loggia.Core.Model;
+using Loggia.Ingest.Loki;
+using Loggia.Server.Ingest;
+using Loggia.Storage.Head;
+using Loggia.Storage.Wal;
+
+namespace Loggia.Server.Storage;
+
+/// <summary>
+/// Ingests validated pushes: appends each stream to the head (which refuses entries too far
+/// behind and drops exact duplicates, as Loki does), then writes the appended entries as one WAL
+/// record and waits until it is durable before the push is acknowledged.
+/// </summary>
+public sealed class LokiIngester(StorageEngine storage) : IPushIngester
+{
+    [ThreadStatic]
+    private static HeadWalRecordWriter? t_writer;
+
+    /// <inheritdoc/>
+    public async ValueTask<IngestOutcome> IngestAsync(TenantId tenant, PushRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var wal = storage.Wal;
+        if (wal.IsSaturated)
+        {
+            throw new IngesterBusyException("the write-ahead log is saturated; retry later") { RetryAfterSeconds = 1 };
+        }
+
+        if (wal.Failure is { } failure)
+        {
+            throw new IOException("the write-ahead log has failed: " + failure.Message, failure);
+        }
+
+        // The record is built on this thread and copied by the WAL, so a per-thread writer is safe.
+        var writer = t_writer ??= new HeadWalRecordWriter();
+        writer.Reset(tenant);
+        List<string>? refused = null;
+        var floor = wal.LastPosition;
+        HeadAppendOutcome[] outcomes = [];
+        foreach (var stream in request.Streams)
+        {
+            var entries = stream.Entries.Span;
+            if (outcomes.Length < entries.Length)
+            {
+                outcomes = new HeadAppendOutcome[entries.Length];
+            }
+
+            var result = storage.Head.Append(tenant, stream.Labels, entries, outcomes, floor);
+            writer.AddStream(stream.Labels, entries, outcomes.AsSpan(0, entries.Length));
+            if (result.Rejections is { } rejections)
+            {
+                refused ??= [];
+                foreach (var rejection in rejections)
+                {
+                    refused.Add($"entry with timestamp {GoTimeText(rejection.TimestampNanos)} ignored, reason: '{rejection.Message}' for stream: {stream.Labels}");
+                }
+            }
+        }
+
+        if (writer.EntryCount > 0)
+        {
+            // The payload must stay unchanged until the append completes: copy it out of the reused writer.
+            await wal.AppendAsync(HeadWalRecordWriter.RecordType, writer.Payload.ToArray(), cancellationToken);
+        }
+
+        return refused is null ? IngestOutcome.AllAccepted : new IngestOutcome(refused);
+    }
+
+    private static string GoTimeText(long nanos) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(nanos / 1_000_000).AddTicks(nanos % 1_000_000 / 100).ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF +0000 UTC", System.Globalization.CultureInfo.InvariantCulture);
+}

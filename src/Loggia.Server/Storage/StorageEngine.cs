@@ -1,0 +1,193 @@
+using System.Globalization;
+using Loggia.Core.Model;
+using Loggia.Server.Configuration;
+using Loggia.Storage.Blocks;
+using Loggia.Storage.Catalog;
+using Loggia.Storage.Head;
+using Loggia.Storage.Wal;
+using Microsoft.Extensions.Logging;
+
+namespace Loggia.Server.Storage;
+
+/// <summary>
+/// The storage of one server: WAL, head, block files and catalog under the data directory.
+/// Opening recovers: orphan block files (not in the catalog) are deleted, and the WAL records
+/// after the published position are replayed into the head. <see cref="FlushAsync"/> moves head
+/// data into published blocks and releases the WAL behind them.
+/// </summary>
+public sealed partial class StorageEngine : IAsyncDisposable
+{
+    /// <summary>Catalog state key of the WAL position before which every record is in published blocks.</summary>
+    internal const string PublishedUpToKey = "wal.published_up_to";
+
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _flushLock = new(1, 1);
+
+    private StorageEngine(string dataDirectory, IBlockCatalog catalog, Head head, WriteAheadLog wal, LoggiaOptions options, ILogger logger)
+    {
+        DataDirectory = dataDirectory;
+        Catalog = catalog;
+        Head = head;
+        Wal = wal;
+        Options = options;
+        _logger = logger;
+    }
+
+    /// <summary>Absolute data directory.</summary>
+    public string DataDirectory { get; }
+
+    public IBlockCatalog Catalog { get; }
+
+    public Head Head { get; }
+
+    public WriteAheadLog Wal { get; }
+
+    public LoggiaOptions Options { get; }
+
+    /// <summary>Opens (and recovers) the storage under <see cref="LoggiaOptions.DataDirectory"/>.</summary>
+    public static async Task<StorageEngine> OpenAsync(LoggiaOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var logger = loggers.CreateLogger("Loggia.Storage");
+        var dataDirectory = Path.GetFullPath(options.DataDirectory);
+        Directory.CreateDirectory(dataDirectory);
+        var catalog = await SqliteBlockCatalog.OpenAsync(Path.Combine(dataDirectory, "catalog.db"), cancellationToken);
+        try
+        {
+            foreach (var orphan in OrphanFiles.Find(dataDirectory, await catalog.AllAsync(cancellationToken)))
+            {
+                LogOrphanRemoved(logger, orphan);
+                File.Delete(orphan);
+            }
+
+            var publishedUpTo = ParsePosition(await catalog.GetStateAsync(PublishedUpToKey, cancellationToken));
+            var head = new Head(new HeadOptions
+            {
+                MaxChunkAge = options.MaxChunkAge,
+                ChunkIdlePeriod = options.ChunkIdlePeriod,
+                MaxTenantBytes = options.HeadFlushSizeBytes,
+                TimeProvider = time,
+            });
+            var wal = WriteAheadLog.Open(
+                new WalOptions
+                {
+                    DirectoryPath = Path.Combine(dataDirectory, "wal"),
+                    SegmentSizeBytes = options.WalSegmentSizeBytes,
+                    SyncMode = options.WalSyncMode == "none" ? WalSyncMode.None : WalSyncMode.Fsync,
+                    Logger = loggers.CreateLogger("Loggia.Wal"),
+                    TimeProvider = time,
+                },
+                record => head.Replay(record, publishedUpTo));
+            LogRecovered(logger, wal.Recovery.RecordsReplayed, head.Entries, dataDirectory);
+            return new StorageEngine(dataDirectory, catalog, head, wal, options, logger);
+        }
+        catch
+        {
+            await catalog.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Flushes head data into blocks: what is due (size, age, idleness) or, with
+    /// <see cref="HeadFlushMode.All"/>, everything. Also flushes everything when the WAL outgrows its limit.
+    /// </summary>
+    public async Task FlushAsync(HeadFlushMode mode, CancellationToken cancellationToken)
+    {
+        if (mode == HeadFlushMode.Due && Wal.TotalBytes > Options.WalMaxSizeBytes)
+        {
+            mode = HeadFlushMode.All;
+        }
+
+        await _flushLock.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var tenant in Head.Tenants())
+            {
+                while (Head.TakeFlushable(tenant, mode) is { } flush)
+                {
+                    await FlushOneAsync(tenant, flush, cancellationToken);
+                }
+            }
+        }
+        finally
+        {
+            _flushLock.Release();
+        }
+    }
+
+    private async Task FlushOneAsync(TenantId tenant, HeadFlush flush, CancellationToken cancellationToken)
+    {
+        WrittenBlock block;
+        try
+        {
+            block = BlockWriter.Write(DataDirectory, tenant.Value, flush.Streams);
+            Head.RegisterBlock(flush, block.Id);
+            var info = new BlockInfo(block.Id, tenant.Value, block.RelativePath.Replace('\\', '/'), block.Index.MinTime, block.Index.MaxTime,
+                block.Index.Rows, block.Bytes, block.Index.Streams.Count, block.Index.ParquetChecksum.ToString("x8", CultureInfo.InvariantCulture),
+                DateTimeOffset.UtcNow, Level: 0);
+            await Catalog.PublishAsync(info, cancellationToken);
+        }
+        catch
+        {
+            Head.AbortFlush(flush);
+            throw;
+        }
+
+        var last = Wal.LastPosition;
+        Head.CompleteFlush(flush);
+        var floor = Head.UnflushedWalFloor();
+        var publishedUpTo = floor is { } f && f < last ? f : last;
+        await Catalog.SetStateAsync(PublishedUpToKey, FormatPosition(publishedUpTo), cancellationToken);
+        Wal.ReleaseBefore(publishedUpTo);
+        LogFlushed(_logger, block.Id, tenant.Value, flush.Entries, block.Bytes, flush.Reason);
+    }
+
+    private static WalPosition ParsePosition(string? text)
+    {
+        if (text is null)
+        {
+            return default;
+        }
+
+        var parts = text.Split(':');
+        return parts.Length == 2 && ulong.TryParse(parts[0], CultureInfo.InvariantCulture, out var segment) && long.TryParse(parts[1], CultureInfo.InvariantCulture, out var offset)
+            ? new WalPosition(segment, offset)
+            : default;
+    }
+
+    private static string FormatPosition(WalPosition position) =>
+        string.Create(CultureInfo.InvariantCulture, $"{position.Segment}:{position.Offset}");
+
+    /// <summary>Flushes everything into blocks and closes the WAL and catalog.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await FlushAsync(HeadFlushMode.All, CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or CatalogException)
+        {
+            // The WAL still holds everything: it is replayed at the next start.
+            LogShutdownFlushFailed(_logger, e);
+        }
+
+        await Wal.DisposeAsync();
+        await Catalog.DisposeAsync();
+        Head.Dispose();
+        _flushLock.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "removed orphan block file {Path} (its publish never completed)")]
+    private static partial void LogOrphanRemoved(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "storage recovered: {Records} WAL records replayed, {Entries} entries in the head, data in {Directory}")]
+    private static partial void LogRecovered(ILogger logger, long records, long entries, string directory);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "flushed block {BlockId} for tenant {Tenant}: {Entries} entries, {Bytes} bytes ({Reason})")]
+    private static partial void LogFlushed(ILogger logger, string blockId, string tenant, long entries, long bytes, HeadFlushReason reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "flush at shutdown failed; the WAL will be replayed at the next start")]
+    private static partial void LogShutdownFlushFailed(ILogger logger, Exception exception);
+}
