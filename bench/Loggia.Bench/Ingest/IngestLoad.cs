@@ -45,9 +45,9 @@ internal static class IngestLoad
         var results = await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var latencies = results.SelectMany(r => r.LatenciesMs).Order().ToArray();
-        long lines = results.Sum(r => r.Lines), bytes = results.Sum(r => r.Bytes), failures = results.Sum(r => r.Failures);
+        long lines = results.Sum(r => r.Lines), bytes = results.Sum(r => r.Bytes), failures = results.Sum(r => r.Failures), throttled = results.Sum(r => r.Throttled);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"pushes: {latencies.Length:N0} ok, {failures:N0} failed; acknowledged {lines:N0} lines in {elapsed:F1} s"));
+            $"pushes: {latencies.Length:N0} ok, {throttled:N0} throttled (429), {failures:N0} failed; acknowledged {lines:N0} lines in {elapsed:F1} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"throughput: {lines / elapsed:N0} lines/s, {bytes / elapsed / 1e6:F1} MB/s of line text"));
         if (latencies.Length > 0)
@@ -123,6 +123,12 @@ internal static class IngestLoad
                     result.Lines += lineCount;
                     result.Bytes += lineBytes;
                 }
+                else if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    // Backpressure, not failure: wait as the server asks and send again.
+                    result.Throttled++;
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Min(1, response.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0.1)));
+                }
                 else
                 {
                     result.Failures++;
@@ -160,5 +166,7 @@ internal static class IngestLoad
         public long Bytes { get; set; }
 
         public long Failures { get; set; }
+
+        public long Throttled { get; set; }
     }
 }

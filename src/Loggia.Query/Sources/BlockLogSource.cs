@@ -9,9 +9,12 @@ namespace Loggia.Query.Sources;
 /// <summary>
 /// One published block as a query source: matches the block's streams from its index sidecar
 /// (no Parquet read for streams that do not match), then reads only their rows in the time range.
-/// Lines are copied out of the batch buffers, so cursors stay valid after the block is closed.
+/// Line filters are applied during the scan (<paramref name="lineFilter"/>), so only matching lines
+/// are copied out of the batch buffers; the engine applies its pipeline again to what is returned.
 /// </summary>
-public sealed class BlockLogSource(string blockPath) : ILogSource
+/// <param name="blockPath">The block's Parquet file.</param>
+/// <param name="lineFilter">The query's line filters, evaluated on the raw line bytes while scanning.</param>
+public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = null) : ILogSource
 {
     /// <summary>Parsed labels per label text, shared across queries: the sidecar stores canonical strings.</summary>
     private static readonly ConcurrentDictionary<string, Labels> LabelsCache = new(StringComparer.Ordinal);
@@ -55,7 +58,7 @@ public sealed class BlockLogSource(string blockPath) : ILogSource
             reader.Read(chosen, request.StartNanos, request.EndNanos - 1, batch, b =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Collect(b, request, byFingerprint);
+                Collect(b, request, byFingerprint, lineFilter is { IsNoop: false } ? lineFilter : null);
                 return true;
             });
         }
@@ -72,7 +75,7 @@ public sealed class BlockLogSource(string blockPath) : ILogSource
         return cursors;
     }
 
-    private static void Collect(RowBatch batch, LogScanRequest request, Dictionary<long, (Labels Labels, List<LogEntry> Entries)> streams)
+    private static void Collect(RowBatch batch, LogScanRequest request, Dictionary<long, (Labels Labels, List<LogEntry> Entries)> streams, LinePipeline? filter)
     {
         var timestamps = batch.Int64s(BlockSchema.Timestamp);
         var ids = batch.Int64s(BlockSchema.StreamId);
@@ -81,7 +84,7 @@ public sealed class BlockLogSource(string blockPath) : ILogSource
         for (var r = 0; r < batch.RowCount; r++)
         {
             var ts = timestamps[r];
-            if (ts < request.StartNanos || ts >= request.EndNanos || !streams.TryGetValue(ids[r], out var stream))
+            if (ts < request.StartNanos || ts >= request.EndNanos || (filter is not null && !filter.Matches(lines[r])) || !streams.TryGetValue(ids[r], out var stream))
             {
                 continue;
             }

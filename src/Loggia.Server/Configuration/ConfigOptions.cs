@@ -25,6 +25,8 @@ public static class ConfigOptions
         Duration("ingester.max_chunk_age", "ingester.max-chunk-age", "Head data older than this is flushed to a block; half of it is the out-of-order window.", o => o.MaxChunkAge, (o, v) => o.MaxChunkAge = v),
         Duration("ingester.chunk_idle_period", "ingester.chunk-idle-period", "A stream without new entries for this long is flushed.", o => o.ChunkIdlePeriod, (o, v) => o.ChunkIdlePeriod = v),
         Size("ingester.flush_size", "ingester.flush-size", "Head size of a tenant that triggers a flush to a block (Loggia).", 1024 * 1024, o => o.HeadFlushSizeBytes, (o, v) => o.HeadFlushSizeBytes = v),
+        Size("ingester.max_head_size", "ingester.max-head-size", "Head memory budget: beyond it pushes get 429 with Retry-After until flushes catch up (Loggia).", 16 * 1024 * 1024, o => o.HeadMaxBytes, (o, v) => o.HeadMaxBytes = v),
+        Integer("ingester.block_compression_level", "ingester.block-compression-level", "zstd level of blocks flushed from the head (Loggia).", 1, 19, o => o.FlushCompressionLevel, (o, v) => o.FlushCompressionLevel = v),
         Size("distributor.max_recv_msg_size", "distributor.max-recv-msg-size", "Largest push body after decompression (larger: 413).", 1024, o => o.MaxReceiveMessageBytes, (o, v) => o.MaxReceiveMessageBytes = v),
         Number("limits_config.ingestion_rate_mb", "distributor.ingestion-rate-limit-mb", "Per-tenant ingestion rate in MB/s.", o => o.Limits.IngestionRateMB, (o, v) => o.Limits.IngestionRateMB = v),
         Number("limits_config.ingestion_burst_size_mb", "distributor.ingestion-burst-size-mb", "Per-tenant ingestion burst in MB.", o => o.Limits.IngestionBurstSizeMB, (o, v) => o.Limits.IngestionBurstSizeMB = v),

@@ -95,7 +95,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
         LogQueryResult result;
         try
         {
-            var sources = await OpenSourcesAsync(tenant, StreamMatcher.Compile(selector.Matchers), parameters.StartNanos, parameters.EndNanos, context.RequestAborted);
+            var sources = await OpenSourcesAsync(tenant, StreamMatcher.Compile(selector.Matchers), LinePipeline.Compile(selector), parameters.StartNanos, parameters.EndNanos, context.RequestAborted);
             result = _engine.Execute(
                 new LogQueryRequest
                 {
@@ -139,7 +139,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
     }
 
     /// <summary>The head (first) and the published blocks overlapping the range, minus blocks the head still serves.</summary>
-    private async Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, long start, long end, CancellationToken cancellationToken)
+    private async Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken)
     {
         var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
         var sources = new List<ILogSource> { head };
@@ -147,7 +147,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
         {
             if (!head.BlocksStillInHead.Contains(block.Id))
             {
-                sources.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path)));
+                sources.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter));
             }
         }
 

@@ -7,8 +7,8 @@ namespace Loggia.Server.Storage;
 /// <summary>Flushes due head data into blocks every few seconds.</summary>
 public sealed partial class FlushService(StorageEngine storage, ILogger<FlushService> logger) : BackgroundService
 {
-    /// <summary>How often the head is checked for data due to be flushed.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+    /// <summary>How often the head is checked for data due to be flushed: often, so that a tenant past its flush size is flushed before the head outgrows its budget.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -21,6 +21,11 @@ public sealed class LokiIngester(StorageEngine storage) : IPushIngester
     {
         ArgumentNullException.ThrowIfNull(request);
         var wal = storage.Wal;
+        if (storage.Head.Bytes > storage.Options.HeadMaxBytes)
+        {
+            throw new IngesterBusyException("the ingester's memory budget is full while blocks are flushed; retry later") { RetryAfterSeconds = 1 };
+        }
+
         if (wal.IsSaturated)
         {
             throw new IngesterBusyException("the write-ahead log is saturated; retry later") { RetryAfterSeconds = 1 };
