@@ -1,4 +1,5 @@
 using System.Collections;
+using Loggia.Cli.Commands;
 using Loggia.Core;
 using Loggia.Server;
 using Loggia.Server.Configuration;
@@ -7,6 +8,8 @@ return args switch
 {
     ["version", ..] or ["--version"] or ["-version"] => PrintVersion(),
     ["server", .. var rest] => await RunServerAsync(rest),
+    ["push", .. var rest] => await RunCommandAsync(() => PushCommand.RunAsync(rest, Console.In, Console.Out, Console.Error)),
+    ["query", .. var rest] => await RunCommandAsync(() => QueryCommand.RunAsync(rest, Console.Out, Console.Error)),
     _ => Usage(),
 };
 
@@ -34,6 +37,19 @@ static async Task<int> RunServerAsync(string[] args)
     return 0;
 }
 
+static async Task<int> RunCommandAsync(Func<Task<int>> command)
+{
+    try
+    {
+        return await command();
+    }
+    catch (Exception e) when (e is ArgumentException or HttpRequestException or IOException or FormatException)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 1;
+    }
+}
+
 static Dictionary<string, string> ReadEnvironment()
 {
     var environment = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -49,6 +65,8 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: loggia <command> [flags]");
     Console.Error.WriteLine("  server    run the server (flags: -config.file, -server.http-listen-port, -common.path-prefix, …; see README)");
+    Console.Error.WriteLine("  push      send lines from files or stdin: loggia push -labels '{app=\"x\"}' [files]");
+    Console.Error.WriteLine("  query     run a LogQL query: loggia query [-limit 30] [-since 1h] [-o default|raw|jsonl] '<LogQL>'");
     Console.Error.WriteLine("  version   print the version");
     return 2;
 }
