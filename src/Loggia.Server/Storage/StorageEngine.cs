@@ -20,6 +20,12 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>Catalog state key of the WAL position before which every record is in published blocks.</summary>
     internal const string PublishedUpToKey = "wal.published_up_to";
 
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new("Loggia.Flush");
+    private static readonly System.Diagnostics.Metrics.Counter<long> Flushes = Meter.CreateCounter<long>("loggia_flushes_total", description: "Blocks flushed from the head, by reason.");
+    private static readonly System.Diagnostics.Metrics.Counter<long> FlushedBytes = Meter.CreateCounter<long>("loggia_flushed_bytes_total", description: "Bytes of block files written by flushes.");
+    private static readonly System.Diagnostics.Metrics.Counter<long> FlushFailures = Meter.CreateCounter<long>("loggia_flush_failures_total", description: "Flushes that failed (their data stays in the head and the WAL).");
+    private static readonly System.Diagnostics.Metrics.Histogram<double> FlushDuration = Meter.CreateHistogram<double>("loggia_flush_duration_seconds", description: "Time to write and publish one block.");
+
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _flushLock = new(1, 1);
 
@@ -120,6 +126,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private async Task FlushOneAsync(TenantId tenant, HeadFlush flush, CancellationToken cancellationToken)
     {
         WrittenBlock block;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             block = BlockWriter.Write(DataDirectory, tenant.Value, flush.Streams, new BlockWriterOptions { CompressionLevel = Options.FlushCompressionLevel });
@@ -132,15 +139,23 @@ public sealed partial class StorageEngine : IAsyncDisposable
         catch
         {
             Head.AbortFlush(flush);
+            FlushFailures.Add(1);
             throw;
         }
 
         var last = Wal.LastPosition;
         Head.CompleteFlush(flush);
         var floor = Head.UnflushedWalFloor();
-        var publishedUpTo = floor is { } f && f < last ? f : last;
+        var lowest = floor is { } f && f < last ? f : last;
+
+        // Every entry still in the head was appended after the record at its floor, so that record
+        // (and all before it) is fully in published blocks: replay may start just after it.
+        var publishedUpTo = new WalPosition(lowest.Segment, lowest.Offset + 1);
         await Catalog.SetStateAsync(PublishedUpToKey, FormatPosition(publishedUpTo), cancellationToken);
         Wal.ReleaseBefore(publishedUpTo);
+        Flushes.Add(1, new KeyValuePair<string, object?>("reason", flush.Reason.ToString()));
+        FlushedBytes.Add(block.Bytes);
+        FlushDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         LogFlushed(_logger, block.Id, tenant.Value, flush.Entries, block.Bytes, flush.Reason);
     }
 

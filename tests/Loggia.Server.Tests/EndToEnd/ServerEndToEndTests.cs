@@ -77,6 +77,8 @@ public sealed class ServerEndToEndTests : IDisposable
 
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(_data, "blocks"), "*.parquet", SearchOption.AllDirectories));
         var (restarted, again) = await StartAsync();
+        var metrics = await again.GetStringAsync("/metrics");
+        Assert.True(metrics.Contains("loggia_head_entries 0\n", StringComparison.Ordinal), metrics); // everything was flushed at shutdown, nothing replayed
         await using (restarted)
         using (again)
         {
