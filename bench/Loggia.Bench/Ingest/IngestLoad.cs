@@ -18,7 +18,84 @@ internal static class IngestLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var url = Option(args, "--url", "http://127.0.0.1:3100");
+        var serverDll = Option(args, "--server", "");
+        if (serverDll.Length > 0)
+        {
+            return await RunWithOwnServerAsync(serverDll, args);
+        }
+
+        var (code, _, _) = await RunLoadAsync(Option(args, "--url", "http://127.0.0.1:3100"), args);
+        return code;
+    }
+
+    /// <summary>
+    /// The full issue benchmark: starts the server on a fresh data directory, runs the load, records
+    /// peak RSS, pushes one needle line, stops the server (it flushes everything into blocks),
+    /// reports bytes on disk per raw byte, restarts and times a needle query over all the data.
+    /// </summary>
+    private static async Task<int> RunWithOwnServerAsync(string serverDll, string[] args)
+    {
+        var data = Directory.CreateTempSubdirectory("loggia-bench-").FullName;
+        var serverFlags = Option(args, "--server-flags", "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        try
+        {
+            long peakRss;
+            long rawBytes;
+            using (var server = await ServerUnderTest.StartAsync(serverDll, data, serverFlags))
+            {
+                var (code, _, bytes) = await RunLoadAsync(server.Url, args);
+                if (code != 0)
+                {
+                    return code;
+                }
+
+                rawBytes = bytes;
+                peakRss = server.PeakRssBytes();
+                using var client = new HttpClient { BaseAddress = new Uri(server.Url) };
+                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+                using var needle = await client.PostAsync("/loki/api/v1/push", new StringContent(
+                    $"{{\"streams\":[{{\"stream\":{{\"app\":\"apache\",\"env\":\"bench\"}},\"values\":[[\"{now}\",\"GET /needle-7f3a9q HTTP/1.1 200\"]]}}]}}",
+                    Encoding.UTF8, "application/json"));
+                await server.StopAsync();
+            }
+
+            var blockBytes = new DirectoryInfo(Path.Combine(data, "blocks")).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"server peak RSS: {peakRss / 1e6:F0} MB"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"on disk after flush: {blockBytes / 1e6:F0} MB of blocks for {rawBytes / 1e6:F0} MB of line text = {(double)blockBytes / rawBytes:F3} bytes per raw byte"));
+            using (var server = await ServerUnderTest.StartAsync(serverDll, data, serverFlags))
+            {
+                using var client = new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromMinutes(5) };
+                var end = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+                var query = $"/loki/api/v1/query_range?query={Uri.EscapeDataString("{env=\"bench\"} |= \"needle-7f3a9q\"")}&start={end - 3_600_000_000_000}&end={end}&limit=10";
+                var timings = new List<double>();
+                for (var i = 0; i < 3; i++)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var body = await client.GetStringAsync(query);
+                    timings.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    if (!body.Contains("needle-7f3a9q", StringComparison.Ordinal))
+                    {
+                        Console.WriteLine("needle query did not find the needle");
+                        return 1;
+                    }
+                }
+
+                timings.Sort();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"needle query over all data (full scan, no token index yet): median {timings[1]:F0} ms of 3"));
+                await server.StopAsync();
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task<(int Code, long Lines, long Bytes)> RunLoadAsync(string url, string[] args)
+    {
         var connections = int.Parse(Option(args, "--connections", "8"), CultureInfo.InvariantCulture);
         var batch = int.Parse(Option(args, "--batch", "1000"), CultureInfo.InvariantCulture);
         var seconds = double.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture);
@@ -27,7 +104,7 @@ internal static class IngestLoad
         if (!url.StartsWith("http://127.", StringComparison.Ordinal) && !url.StartsWith("http://localhost", StringComparison.Ordinal) && !url.StartsWith("http://[::1]", StringComparison.Ordinal))
         {
             Console.Error.WriteLine("the load generator only targets a server on this machine (127.0.0.0/8, localhost, [::1])");
-            return 2;
+            return (2, 0, 0);
         }
 
         var templates = LogTemplates.Load();
@@ -61,7 +138,7 @@ internal static class IngestLoad
             Console.WriteLine("error: " + error);
         }
 
-        return failures == 0 ? 0 : 1;
+        return (failures == 0 ? 0 : 1, lines, bytes);
     }
 
     private static async Task<WorkerResult> WorkAsync(HttpClient client, int worker, LogTemplates templates, int batch, int streams, string tenant, long deadline)

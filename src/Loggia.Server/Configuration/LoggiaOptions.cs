@@ -37,16 +37,16 @@ public sealed class LoggiaOptions
     public TimeSpan ChunkIdlePeriod { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>Head size per tenant that triggers a flush to a block (<c>ingester.flush_size</c>, Loggia).</summary>
-    public long HeadFlushSizeBytes { get; set; } = 128L * 1024 * 1024;
+    public long HeadFlushSizeBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>How far behind a stream's newest entry an entry may be and still be accepted: as in Loki 3, half of <see cref="MaxChunkAge"/>.</summary>
     public TimeSpan OutOfOrderWindow => MaxChunkAge / 2;
 
     /// <summary>
     /// Memory budget of the head: beyond it pushes are answered 429 with Retry-After until flushes
-    /// catch up (<c>ingester.max_head_size</c>, Loggia). Default four flush sizes.
+    /// catch up (<c>ingester.max_head_size</c>, Loggia). Default four flush sizes (256 MiB).
     /// </summary>
-    public long HeadMaxBytes { get; set; } = 512L * 1024 * 1024;
+    public long HeadMaxBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>zstd level of blocks flushed from the head (<c>ingester.block_compression_level</c>, Loggia); compaction may recompress.</summary>
     public int FlushCompressionLevel { get; set; } = 1;
