@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Loggia.Core.IO;
 using Loggia.Parquet.Data;
 using Loggia.Parquet.Format;
 using Loggia.Parquet.Schema;
@@ -157,9 +158,9 @@ public sealed class ParquetWriter : IDisposable
         long uncompressed = 0;
         for (var i = 0; i < _leaves.Length; i++)
         {
-            var counting = new CountingStream(_output);
+            var counting = new ObservedWriteStream(_output);
             chunks[i] = _leaves[i].FlushChunk(counting, _position);
-            _position += counting.Count;
+            _position += counting.Written;
             columns.Add(chunks[i].Chunk);
             uncompressed += chunks[i].UncompressedBytes;
         }
@@ -291,42 +292,6 @@ public sealed class ParquetWriter : IDisposable
             {
                 _output.Dispose();
             }
-        }
-    }
-
-    /// <summary>Forwards writes and counts them, so chunk offsets are known without a seekable stream.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
-    {
-        public long Count { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => Count;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Flush() => inner.Flush();
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            inner.Write(buffer);
-            Count += buffer.Length;
         }
     }
 }

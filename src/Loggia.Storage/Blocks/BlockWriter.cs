@@ -1,4 +1,5 @@
 using System.Globalization;
+using Loggia.Core.Hashing;
 using Loggia.Core.IO;
 using Loggia.Parquet.Data;
 using Loggia.Parquet.Format;
@@ -96,7 +97,8 @@ public static class BlockWriter
             CreatedBy = "loggia",
         };
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-        var checksum = new ChecksumStream(file);
+        var crc = Crc32C.Seed;
+        var checksum = new ObservedWriteStream(file, bytes => crc = Crc32C.Update(crc, bytes));
         long row = 0, groupStart = 0, groupRaw = 0;
         long groupMin = long.MaxValue, groupMax = long.MinValue;
         using (var writer = new ParquetWriter(checksum, BlockSchema.Schema, writerOptions, leaveOpen: true))
@@ -144,7 +146,7 @@ public static class BlockWriter
         }
 
         file.Flush(flushToDisk: true);
-        return (checksum.Written, checksum.Checksum, streamEntries, rowGroups, row);
+        return (checksum.Written, Crc32C.Finish(crc), streamEntries, rowGroups, row);
     }
 
     private static void AppendRow(RowBatch batch, BlockStreamInput stream, BlockEntry entry)

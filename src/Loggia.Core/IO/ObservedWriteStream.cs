@@ -1,14 +1,15 @@
-using Loggia.Core.Hashing;
+namespace Loggia.Core.IO;
 
-namespace Loggia.Storage.Blocks;
-
-/// <summary>A write-only stream that forwards to another and keeps the CRC32C and length of what passed.</summary>
-internal sealed class ChecksumStream(Stream inner) : Stream
+/// <summary>
+/// A write-only stream that forwards every write to another stream, counts the bytes, and lets an
+/// observer see them (e.g. to checksum a file while it is written, without reading it back).
+/// Writers use it to know offsets on streams that cannot seek.
+/// </summary>
+public sealed class ObservedWriteStream(Stream inner, Action<ReadOnlySpan<byte>>? observer = null) : Stream
 {
-    private uint _crc = Crc32C.Seed;
+    private readonly Stream _inner = inner ?? throw new ArgumentNullException(nameof(inner));
 
-    public uint Checksum => Crc32C.Finish(_crc);
-
+    /// <summary>Bytes written through this stream.</summary>
     public long Written { get; private set; }
 
     public override bool CanRead => false;
@@ -25,7 +26,7 @@ internal sealed class ChecksumStream(Stream inner) : Stream
         set => throw new NotSupportedException();
     }
 
-    public override void Flush() => inner.Flush();
+    public override void Flush() => _inner.Flush();
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -37,8 +38,8 @@ internal sealed class ChecksumStream(Stream inner) : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        _crc = Crc32C.Update(_crc, buffer);
+        observer?.Invoke(buffer);
         Written += buffer.Length;
-        inner.Write(buffer);
+        _inner.Write(buffer);
     }
 }
