@@ -10,7 +10,7 @@ namespace Loggia.Query.Execution;
 /// line's UTF-8 bytes that runs in the scan loop. Later stages (parsers, label filters, formatting) will run per
 /// surviving entry after this predicate, so line filters keep their fast path.
 /// </summary>
-/// <remarks>Instances hold per-query scratch buffers: compile one per query execution, use from one thread.</remarks>
+/// <remarks>Thread-safe once compiled (scratch buffers are per thread): one query's blocks are filtered in parallel.</remarks>
 public sealed class LinePipeline
 {
     private readonly LinePredicate _predicate;

@@ -5,27 +5,30 @@ namespace Loggia.Query.Execution;
 
 /// <summary>
 /// <c>|~ "re"</c> for regexes that are not literals: an unanchored search with the NonBacktracking engine
-/// (linear time, like RE2) over the line decoded to UTF-16 into a reused buffer. Invalid UTF-8 decodes to
-/// U+FFFD, as Go's regexp sees it, and never throws.
+/// (linear time, like RE2) over the line decoded to UTF-16 into a reused per-thread buffer. Invalid UTF-8
+/// decodes to U+FFFD, as Go's regexp sees it, and never throws.
 /// </summary>
-/// <remarks>Not thread-safe: one instance per executing query (the decode buffer is reused).</remarks>
+/// <remarks>Thread-safe: blocks of one query are scanned in parallel with the same compiled pipeline.</remarks>
 internal sealed class RegexPredicate(Regex regex) : LinePredicate
 {
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    // Owned and grown, never shrunk: a query's lines have similar lengths, so this settles after a few lines.
-    private char[] _buffer = new char[1024];
+    // One per thread, grown and never shrunk: lines have similar lengths, so this settles after a few lines.
+    [ThreadStatic]
+    private static char[]? t_buffer;
 
     public override int Cost => 10;
 
     public override bool Matches(ReadOnlySpan<byte> line)
     {
         // UTF-8 never decodes to more UTF-16 code units than it has bytes.
-        if (_buffer.Length < line.Length)
+        var buffer = t_buffer ??= new char[1024];
+        if (buffer.Length < line.Length)
         {
-            _buffer = new char[Math.Max(line.Length, _buffer.Length * 2)];
+            buffer = t_buffer = new char[Math.Max(line.Length, buffer.Length * 2)];
         }
-        var count = Utf8.GetChars(line, _buffer);
-        return regex.IsMatch(_buffer.AsSpan(0, count));
+
+        var count = Utf8.GetChars(line, buffer);
+        return regex.IsMatch(buffer.AsSpan(0, count));
     }
 }

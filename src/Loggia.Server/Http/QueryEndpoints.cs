@@ -142,16 +142,16 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
     private async Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken)
     {
         var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
-        var sources = new List<ILogSource> { head };
+        var blocks = new List<ILogSource>();
         foreach (var block in await storage.Catalog.FindAsync(tenant.Value, start, Math.Max(start, end - 1), cancellationToken))
         {
             if (!head.BlocksStillInHead.Contains(block.Id))
             {
-                sources.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter));
+                blocks.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter));
             }
         }
 
-        return sources;
+        return [head, new ParallelBlockSources(blocks)];
     }
 
     /// <summary><c>/loki/api/v1/labels</c>.</summary>
