@@ -15,6 +15,15 @@ public interface ILogSource
     /// cursor returned.
     /// </summary>
     IReadOnlyList<IStreamCursor> OpenStreams(LogScanRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The earliest timestamp the source may hold (ns), or <see cref="long.MinValue"/> when unknown. Queries with a
+    /// limit open sources in time order and stop opening once the limit is met, so bounds must never be too narrow.
+    /// </summary>
+    long MinTimeNanos => long.MinValue;
+
+    /// <summary>The latest timestamp the source may hold (ns, inclusive), or <see cref="long.MaxValue"/> when unknown.</summary>
+    long MaxTimeNanos => long.MaxValue;
 }
 
 /// <summary>

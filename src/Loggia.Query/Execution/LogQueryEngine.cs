@@ -8,17 +8,24 @@ namespace Loggia.Query.Execution;
 /// Executes LogQL log queries (stream selector plus line filters) over a set of <see cref="ILogSource"/>s, with
 /// Loki's semantics: entries in <c>[start, end)</c>; a k-way merge of every matching stream of every source by
 /// time in the query direction; the first <c>limit</c> entries of that order are returned (the newest for
-/// backward, the oldest for forward), and reading stops as soon as they are found. Entries with equal timestamps
+/// backward, the oldest for forward), and reading stops as soon as they are found: sources are opened in time order as the merge reaches them
+/// (<see cref="LogSourceScheduler"/>), so sources past the limit are never read. Entries with equal timestamps
 /// are ordered by stream fingerprint, as Loki's merge does by stream hash. An entry identical in stream, timestamp
 /// and line to one already returned (the same data in the head and in a freshly flushed block) is dropped.
 /// </summary>
 public sealed class LogQueryEngine
 {
     private readonly TimeProvider _time;
+    private readonly int _scanParallelism;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="timeProvider">Clock for execution time and deadlines; the system clock by default.</param>
-    public LogQueryEngine(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
+    /// <param name="scanParallelism">How many sources are opened (scanned) at once; the processor count by default.</param>
+    public LogQueryEngine(TimeProvider? timeProvider = null, int? scanParallelism = null)
+    {
+        _time = timeProvider ?? TimeProvider.System;
+        _scanParallelism = Math.Max(1, scanParallelism ?? Environment.ProcessorCount);
+    }
 
     /// <summary>
     /// Runs <paramref name="request"/>. Throws <see cref="LogQLParseException"/> for invalid queries,
@@ -41,7 +48,7 @@ public sealed class LogQueryEngine
         var token = linked?.Token ?? cancellationToken;
         try
         {
-            var (streams, counters, returned, duplicates) = Run(request, expr, sources, token);
+            var (streams, counters, returned, duplicates) = Run(request, expr, sources, _scanParallelism, token);
             var stats = new QueryStatistics
             {
                 TotalBytesProcessed = counters.Bytes,
@@ -61,7 +68,7 @@ public sealed class LogQueryEngine
     }
 
     private static (List<StreamResult> Streams, ScanCounters Counters, long Returned, long Duplicates) Run(
-        LogQueryRequest request, LogSelectorExpr expr, IReadOnlyList<ILogSource> sources, CancellationToken token)
+        LogQueryRequest request, LogSelectorExpr expr, IReadOnlyList<ILogSource> sources, int scanParallelism, CancellationToken token)
     {
         token.ThrowIfCancellationRequested();
         var matcher = StreamMatcher.Compile(expr.Matchers);
@@ -80,9 +87,10 @@ public sealed class LogQueryEngine
             {
                 return ([], counters, 0, 0);
             }
-            foreach (var source in sources)
+            var scheduler = new LogSourceScheduler(sources, request.Direction, scanParallelism);
+            void Open(long? frontier)
             {
-                foreach (var cursor in source.OpenStreams(scan, token))
+                foreach (var cursor in scheduler.OpenNext(frontier, scan, token))
                 {
                     var mc = new MergeCursor(cursor, cursors.Count, pipeline, counters, request.StartNanos, request.EndNanos);
                     cursors.Add(mc);
@@ -95,8 +103,24 @@ public sealed class LogQueryEngine
 
             var arena = new LineArena();
             var dedup = new DuplicateWindow();
-            while (returned < request.Limit && heap.TryPeek(out var top, out _))
+            while (returned < request.Limit)
             {
+                // Open every source that could hold an entry ordered before the merge's next one; with an empty
+                // heap, the next batch. Once the limit is met, the sources not yet opened are never read.
+                MergeCursor? top;
+                while (true)
+                {
+                    var hasTop = heap.TryPeek(out top, out var key);
+                    if (!scheduler.HasPending || (hasTop && !scheduler.IsDue(key.Timestamp)))
+                    {
+                        break;
+                    }
+                    Open(hasTop ? key.Timestamp : null);
+                }
+                if (top is null)
+                {
+                    break;
+                }
                 ref readonly var entry = ref top.Current;
                 if (dedup.IsDuplicate(top, entry))
                 {

@@ -14,10 +14,18 @@ namespace Loggia.Query.Sources;
 /// </summary>
 /// <param name="blockPath">The block's Parquet file.</param>
 /// <param name="lineFilter">The query's line filters, evaluated on the raw line bytes while scanning.</param>
-public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = null) : ILogSource
+/// <param name="minTimeNanos">The block's first timestamp (from the catalog), so limit queries can skip it unopened.</param>
+/// <param name="maxTimeNanos">The block's last timestamp (inclusive).</param>
+public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = null, long minTimeNanos = long.MinValue, long maxTimeNanos = long.MaxValue) : ILogSource
 {
     /// <summary>Parsed labels per label text, shared across queries: the sidecar stores canonical strings.</summary>
     private static readonly ConcurrentDictionary<string, Labels> LabelsCache = new(StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public long MinTimeNanos => minTimeNanos;
+
+    /// <inheritdoc/>
+    public long MaxTimeNanos => maxTimeNanos;
 
     /// <inheritdoc/>
     public IReadOnlyList<IStreamCursor> OpenStreams(LogScanRequest request, CancellationToken cancellationToken)

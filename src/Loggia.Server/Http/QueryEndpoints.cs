@@ -138,7 +138,11 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
         await writer.FlushAsync(context.RequestAborted);
     }
 
-    /// <summary>The head (first) and the published blocks overlapping the range, minus blocks the head still serves.</summary>
+    /// <summary>
+    /// The head (first) and the published blocks overlapping the range, minus blocks the head still serves. Each block
+    /// carries its time bounds, so the engine opens them in time order, in parallel batches, and only as far as the
+    /// limit needs.
+    /// </summary>
     private async Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken)
     {
         var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
@@ -147,11 +151,12 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
         {
             if (!head.BlocksStillInHead.Contains(block.Id))
             {
-                blocks.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter));
+                blocks.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos));
             }
         }
 
-        return [head, new ParallelBlockSources(blocks)];
+        blocks.Insert(0, head);
+        return blocks;
     }
 
     /// <summary><c>/loki/api/v1/labels</c>.</summary>
