@@ -6,6 +6,11 @@ if (args is ["size-vs-duckdb", ..])
     return SizeComparison.Run();
 }
 
+if (args is ["logql", .. var logqlArgs])
+{
+    return Loggia.Bench.LogQL.LogQLThroughput.Run(logqlArgs);
+}
+
 if (args is ["ingest", .. var rest])
 {
     return await Loggia.Bench.Ingest.IngestLoad.RunAsync(rest);
