@@ -63,10 +63,11 @@ public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = 
         using (var reader = BlockReader.Open(blockPath, index))
         {
             var batch = new RowBatch(BlockSchema.Schema, 4096);
+            var arena = new LineArena();
             reader.Read(chosen, request.StartNanos, request.EndNanos - 1, batch, b =>
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Collect(b, request, byFingerprint, lineFilter is { IsNoop: false } ? lineFilter : null);
+                Collect(b, request, byFingerprint, lineFilter is { IsNoop: false } ? lineFilter : null, arena);
                 return true;
             });
         }
@@ -83,7 +84,7 @@ public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = 
         return cursors;
     }
 
-    private static void Collect(RowBatch batch, LogScanRequest request, Dictionary<long, (Labels Labels, List<LogEntry> Entries)> streams, LinePipeline? filter)
+    private static void Collect(RowBatch batch, LogScanRequest request, Dictionary<long, (Labels Labels, List<LogEntry> Entries)> streams, LinePipeline? filter, LineArena arena)
     {
         var timestamps = batch.Int64s(BlockSchema.Timestamp);
         var ids = batch.Int64s(BlockSchema.StreamId);
@@ -111,7 +112,8 @@ public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = 
                 pairs = array;
             }
 
-            stream.Entries.Add(new LogEntry(ts, lines[r].ToArray(), pairs));
+            // Lines outlive the batch buffers: copy them into shared chunks, not one array per line.
+            stream.Entries.Add(new LogEntry(ts, arena.Copy(lines[r]), pairs));
         }
     }
 }
