@@ -5,10 +5,10 @@ using SyntaxLineFilter = Loggia.Query.LogQL.Syntax.LineFilter;
 namespace Loggia.Query.Execution;
 
 /// <summary>
-/// The executable form of a log query's pipeline. Today only line filters (<c>|=</c>, <c>!=</c>, <c>|~</c>,
-/// <c>!~</c>, <c>|&gt;</c>, <c>!&gt;</c>, <c>ip()</c>) are supported; they are combined into one predicate over the
-/// line's UTF-8 bytes that runs in the scan loop. Later stages (parsers, label filters, formatting) will run per
-/// surviving entry after this predicate, so line filters keep their fast path.
+/// The executable form of a run of line filters (<c>|=</c>, <c>!=</c>, <c>|~</c>, <c>!~</c>, <c>|&gt;</c>,
+/// <c>!&gt;</c>, <c>ip()</c>): one predicate over the line's UTF-8 bytes that runs in the scan loop. The full
+/// pipeline (<see cref="Pipeline.LogPipeline"/>) compiles its line filters with it; the leading ones run on the raw
+/// bytes during storage scans.
 /// </summary>
 /// <remarks>Thread-safe once compiled (scratch buffers are per thread): one query's blocks are filtered in parallel.</remarks>
 public sealed class LinePipeline
@@ -20,7 +20,10 @@ public sealed class LinePipeline
     /// <summary>Whether the pipeline keeps every line (no filtering work at all).</summary>
     public bool IsNoop => ReferenceEquals(_predicate, LinePredicate.True);
 
-    /// <summary>Compiles the stages of <paramref name="query"/>. Unsupported stages throw <see cref="NotSupportedException"/>.</summary>
+    /// <summary>
+    /// Compiles the leading line filters of <paramref name="query"/>: those before the first stage that changes the
+    /// line or the labels, which depend on the raw line only (the same as <c>LogPipeline.Compile(query).LineFilters</c>).
+    /// </summary>
     public static LinePipeline Compile(LogSelectorExpr query)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -28,16 +31,27 @@ public sealed class LinePipeline
         {
             return new LinePipeline(LinePredicate.True);
         }
-        var filters = new List<LinePredicate>(pipeline.Stages.Count);
+        var leading = new List<SyntaxLineFilter>();
         foreach (var stage in pipeline.Stages)
         {
             if (stage is not SyntaxLineFilter filter)
             {
-                throw new NotSupportedException($"pipeline stage '{stage}' is not supported yet");
+                break;
             }
-            filters.Add(CompileFilter(filter));
+            leading.Add(filter);
         }
-        return new LinePipeline(LinePredicate.And(filters));
+        return CompileFilters(leading);
+    }
+
+    /// <summary>Compiles a run of line filters into one predicate (all must pass).</summary>
+    internal static LinePipeline CompileFilters(IReadOnlyList<SyntaxLineFilter> filters)
+    {
+        var predicates = new List<LinePredicate>(filters.Count);
+        foreach (var filter in filters)
+        {
+            predicates.Add(CompileFilter(filter));
+        }
+        return new LinePipeline(LinePredicate.And(predicates));
     }
 
     /// <summary>Whether <paramref name="line"/> passes every line filter.</summary>

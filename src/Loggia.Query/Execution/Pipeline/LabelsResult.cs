@@ -19,6 +19,15 @@ public sealed class LabelsResult
         All = structuredMetadata.Count == 0 && parsed.Count == 0 ? stream : Merge(stream, structuredMetadata, parsed);
     }
 
+    /// <summary>Creates a result whose categories are already disjoint, with their union <paramref name="all"/>.</summary>
+    internal LabelsResult(Labels stream, Labels structuredMetadata, Labels parsed, Labels all)
+    {
+        Stream = stream;
+        StructuredMetadata = structuredMetadata;
+        Parsed = parsed;
+        All = all;
+    }
+
     /// <summary>The stream labels left after the pipeline.</summary>
     public Labels Stream { get; }
 
@@ -30,6 +39,12 @@ public sealed class LabelsResult
 
     /// <summary>One label set, as Loki returns it to clients that do not ask for categorized labels.</summary>
     public Labels All { get; }
+
+    /// <summary>The structured metadata as an array (created once per result), for entries that carry it.</summary>
+    internal ReadOnlyMemory<LabelPair> StructuredMetadataPairs =>
+        StructuredMetadata.Count == 0 ? ReadOnlyMemory<LabelPair>.Empty : _metadataPairs ??= StructuredMetadata.Pairs.ToArray();
+
+    private LabelPair[]? _metadataPairs;
 
     /// <summary>The value of <paramref name="name"/> in any category (parsed first, then metadata, then stream).</summary>
     public string? Get(string name) => Parsed.Get(name) ?? StructuredMetadata.Get(name) ?? Stream.Get(name);

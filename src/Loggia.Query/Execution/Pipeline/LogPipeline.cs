@@ -1,4 +1,5 @@
 using Loggia.Query.LogQL.Syntax;
+using SyntaxLineFilter = Loggia.Query.LogQL.Syntax.LineFilter;
 
 namespace Loggia.Query.Execution.Pipeline;
 
@@ -14,13 +15,13 @@ namespace Loggia.Query.Execution.Pipeline;
 /// </remarks>
 public sealed class LogPipeline
 {
-    private readonly LinePipeline _allFilters;
+    private readonly IReadOnlyList<PipelineStage> _stages;
 
-    private LogPipeline(LinePipeline leading, LinePipeline allFilters, bool lineFilterOnly)
+    private LogPipeline(LinePipeline leading, IReadOnlyList<PipelineStage> stages)
     {
         LineFilters = leading;
-        _allFilters = allFilters;
-        IsLineFilterOnly = lineFilterOnly;
+        _stages = stages;
+        IsLineFilterOnly = stages.Count == 0;
     }
 
     /// <summary>The leading line filters, safe to evaluate on the raw line during the storage scan.</summary>
@@ -35,11 +36,72 @@ public sealed class LogPipeline
     public static LogPipeline Compile(LogSelectorExpr expr)
     {
         ArgumentNullException.ThrowIfNull(expr);
-        // Stand-in until the full pipeline lands: line filters only (LinePipeline rejects every other stage).
-        var filters = LinePipeline.Compile(expr);
-        return new LogPipeline(filters, filters, lineFilterOnly: true);
+        var stages = expr is PipelineExpr p ? p.Stages : SyntaxList<PipelineStage>.Empty;
+        var leading = new List<SyntaxLineFilter>();
+        var i = 0;
+        while (i < stages.Count && stages[i] is SyntaxLineFilter f)
+        {
+            leading.Add(f);
+            i++;
+        }
+        var rest = new List<PipelineStage>(stages.Count - i);
+        for (; i < stages.Count; i++)
+        {
+            rest.Add(stages[i]);
+        }
+        var pipeline = new LogPipeline(LinePipeline.CompileFilters(leading), rest);
+        // Build the steps once now, so invalid or unsupported stages fail the query before any scan.
+        _ = pipeline.CreateSteps(new LabelValueInterner());
+        return pipeline;
     }
 
     /// <summary>Creates the per-thread processor. Processors are not thread-safe.</summary>
-    public PipelineProcessor CreateProcessor() => new(_allFilters);
+    public PipelineProcessor CreateProcessor()
+    {
+        var values = new LabelValueInterner();
+        return new PipelineProcessor(LineFilters, CreateSteps(values));
+    }
+
+    private PipelineStep[] CreateSteps(LabelValueInterner values)
+    {
+        var steps = new List<PipelineStep>(_stages.Count);
+        var filters = new List<SyntaxLineFilter>();
+        foreach (var stage in _stages)
+        {
+            if (stage is SyntaxLineFilter filter)
+            {
+                filters.Add(filter);
+                continue;
+            }
+            FlushFilters(steps, filters);
+            steps.Add(stage switch
+            {
+                JsonParserStage { Extractions.Count: 0 } => new JsonParserStep(values),
+                JsonParserStage json => new JsonExpressionParserStep(json.Extractions, values),
+                LogfmtParserStage { Extractions.Count: 0 } logfmt => new LogfmtParserStep(logfmt.Strict, logfmt.KeepEmpty, values),
+                LogfmtParserStage logfmt => new LogfmtExpressionParserStep(logfmt.Strict, logfmt.Extractions, values),
+                RegexpParserStage regexp => new RegexpParserStep(regexp.Regex),
+                PatternParserStage pattern => new PatternParserStep(pattern.Pattern, values),
+                UnpackParserStage => new UnpackParserStep(values),
+                LabelFilterStage labelFilter => new LabelFilterStep(LabelPredicate.Compile(labelFilter.Filter)),
+                DropLabelsStage drop => new DropLabelsStep(drop.Labels),
+                KeepLabelsStage keep => new KeepLabelsStep(keep.Labels),
+                DecolorizeStage => new DecolorizeStep(),
+                LineFormatStage lineFormat => TemplateStages.CompileLineFormat(lineFormat),
+                LabelFormatStage labelFormat => TemplateStages.CompileLabelFormat(labelFormat),
+                _ => throw new NotSupportedException($"pipeline stage '{stage}' is not supported yet"),
+            });
+        }
+        FlushFilters(steps, filters);
+        return [.. steps];
+    }
+
+    private static void FlushFilters(List<PipelineStep> steps, List<SyntaxLineFilter> filters)
+    {
+        if (filters.Count > 0)
+        {
+            steps.Add(new LineFilterStep(LinePipeline.CompileFilters(filters)));
+            filters.Clear();
+        }
+    }
 }

@@ -3,24 +3,42 @@ using Loggia.Core.Model;
 namespace Loggia.Query.Execution.Pipeline;
 
 /// <summary>
-/// Runs a <see cref="LogPipeline"/> over one entry at a time. Owns scratch buffers and a cache of result label
-/// sets, so processing allocates only when an entry produces a label set not seen before. Not thread-safe.
+/// Runs a <see cref="LogPipeline"/> over one entry at a time. Owns scratch buffers, per-stage caches of label names
+/// and values, and the interned result label sets, so processing allocates only when an entry produces a string or
+/// a label set not seen before. Not thread-safe.
 /// </summary>
 public sealed class PipelineProcessor
 {
-    private readonly LinePipeline _filters;
-    private readonly LabelsResultCache _cache = new();
-    private byte[] _lineScratch = [];
+    private readonly LinePipeline _leadingFilters;
+    private readonly PipelineStep[] _steps;
+    private readonly LabelsBuilder _builder = new();
+    private byte[] _lineScratch = new byte[256];
     private int _lineLength;
     private LabelsResult? _labels;
+    private bool _labelsPending;
 
-    internal PipelineProcessor(LinePipeline filters) => _filters = filters;
+    internal PipelineProcessor(LinePipeline leadingFilters, PipelineStep[] steps)
+    {
+        _leadingFilters = leadingFilters;
+        _steps = steps;
+    }
 
-    /// <summary>The line after the pipeline (changed by <c>line_format</c>, <c>decolorize</c>); valid until the next <see cref="Process"/>.</summary>
+    /// <summary>The line after the pipeline (changed by <c>line_format</c>, <c>decolorize</c>, <c>unpack</c>); valid until the next <see cref="Process"/>.</summary>
     public ReadOnlySpan<byte> Line => _lineScratch.AsSpan(0, _lineLength);
 
     /// <summary>The entry's labels after the pipeline; valid after <see cref="Process"/> returned true.</summary>
-    public LabelsResult Labels => _labels ?? throw new InvalidOperationException("No entry has been processed.");
+    public LabelsResult Labels
+    {
+        get
+        {
+            if (_labelsPending)
+            {
+                _labels = _builder.ToResult();
+                _labelsPending = false;
+            }
+            return _labels ?? throw new InvalidOperationException("No entry has been processed.");
+        }
+    }
 
     /// <summary>
     /// Runs the pipeline over one entry. Returns false when a stage drops it; otherwise <see cref="Line"/> and
@@ -28,19 +46,44 @@ public sealed class PipelineProcessor
     /// </summary>
     public bool Process(long timestampNanos, ReadOnlySpan<byte> line, Labels stream, ReadOnlySpan<LabelPair> structuredMetadata)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        _ = timestampNanos;
-        if (!_filters.IsNoop && !_filters.Matches(line))
+        if (!_leadingFilters.IsNoop && !_leadingFilters.Matches(line))
         {
             return false;
         }
-        if (_lineScratch.Length < line.Length)
+        return ProcessAfterLineFilters(timestampNanos, line, stream, structuredMetadata);
+    }
+
+    /// <summary>
+    /// <see cref="Process"/> for an entry that already passed <see cref="LogPipeline.LineFilters"/> (the storage
+    /// scan ran them on the raw bytes), so they are not evaluated twice.
+    /// </summary>
+    public bool ProcessAfterLineFilters(long timestampNanos, ReadOnlySpan<byte> line, Labels stream, ReadOnlySpan<LabelPair> structuredMetadata)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        _ = timestampNanos;
+        _labels = null;
+        _labelsPending = false;
+        var builder = _builder;
+        builder.Reset(stream);
+        if (!structuredMetadata.IsEmpty)
         {
-            _lineScratch = new byte[Math.Max(line.Length, _lineScratch.Length * 2)];
+            builder.Add(LabelCategory.StructuredMetadata, structuredMetadata);
         }
-        line.CopyTo(_lineScratch);
-        _lineLength = line.Length;
-        _labels = _cache.Get(stream, structuredMetadata);
+        var current = line;
+        foreach (var step in _steps)
+        {
+            if (!step.Process(ref current, builder))
+            {
+                return false;
+            }
+        }
+        if (_lineScratch.Length < current.Length)
+        {
+            _lineScratch = new byte[Math.Max(current.Length, _lineScratch.Length * 2)];
+        }
+        current.CopyTo(_lineScratch);
+        _lineLength = current.Length;
+        _labelsPending = true;
         return true;
     }
 }

@@ -1,0 +1,12 @@
+namespace Loggia.Query.Execution.Pipeline;
+
+/// <summary>The type of a JSON value found by <see cref="JsonScanner"/>.</summary>
+internal enum JsonValueKind
+{
+    String,
+    Number,
+    Object,
+    Array,
+    Boolean,
+    Null,
+}
