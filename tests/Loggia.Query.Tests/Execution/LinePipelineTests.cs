@@ -138,7 +138,11 @@ public class LinePipelineTests
         Assert.True(Keeps("|= \"a1c\"", line));
     }
 
-    [Fact]
-    public void UnsupportedStage_IsReportedAsNotSupported() =>
-        Assert.Throws<NotSupportedException>(() => Keeps("| json", "{}"));
+    [Theory]
+    // Only the filters before the first other stage run on the raw line; later ones see the parsed entry.
+    [InlineData("a b", true)]
+    [InlineData("a only", true)]
+    [InlineData("b only", false)]
+    public void Compile_KeepsOnlyTheLeadingLineFilters(string line, bool expected) =>
+        Assert.Equal(expected, Keeps("|= \"a\" | json |= \"b\"", line));
 }

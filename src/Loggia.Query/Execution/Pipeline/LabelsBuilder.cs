@@ -200,7 +200,6 @@ internal sealed class LabelsBuilder
         stream.Clear();
         metadata.Clear();
         parsed.Clear();
-        var hash = new HashCode();
         foreach (var l in all.Items)
         {
             // Label sets drop empty values (an empty label is an absent one), so they do not count.
@@ -222,14 +221,11 @@ internal sealed class LabelsBuilder
                 category = LabelCategory.Stream;
             }
             _split[(int)category].Add(l);
-            hash.Add((int)category);
-            hash.Add(l.Name);
-            hash.Add(l.Value);
         }
         Sort(stream);
         Sort(metadata);
         Sort(parsed);
-        var key = hash.ToHashCode();
+        var key = Hash(stream, Hash(metadata, Hash(parsed, 0)));
         if (_results.TryGetValue(key, out var cached))
         {
             if (SameAs(cached.Stream, stream) && SameAs(cached.StructuredMetadata, metadata) && SameAs(cached.Parsed, parsed))
@@ -296,6 +292,19 @@ internal sealed class LabelsBuilder
         {
             list[i] = _sortBuffer[i];
         }
+    }
+
+    private static int Hash(LabelPairList pairs, int seed)
+    {
+        var hash = new HashCode();
+        hash.Add(seed);
+        hash.Add(pairs.Count);
+        foreach (var l in pairs.Items)
+        {
+            hash.Add(l.Name);
+            hash.Add(l.Value);
+        }
+        return hash.ToHashCode();
     }
 
     private static bool SameAs(Labels labels, LabelPairList pairs)
