@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Loggia.Core.Model;
+using Loggia.Query.Execution.Pipeline;
 using Loggia.Query.LogQL.Syntax;
 
 namespace Loggia.Query.Execution;
@@ -72,7 +73,10 @@ public sealed class LogQueryEngine
     {
         token.ThrowIfCancellationRequested();
         var matcher = StreamMatcher.Compile(expr.Matchers);
-        var pipeline = LinePipeline.Compile(expr);
+        var logPipeline = LogPipeline.Compile(expr);
+        var pipeline = logPipeline.LineFilters;
+        // One processor for the whole merge (it runs on this thread only), so its caches serve every stream.
+        var processor = logPipeline.IsLineFilterOnly ? null : logPipeline.CreateProcessor();
         var counters = new ScanCounters();
         var backward = request.Direction == QueryDirection.Backward;
         var scan = new LogScanRequest(request.Tenant, matcher, request.StartNanos, request.EndNanos, request.Direction);
@@ -92,7 +96,7 @@ public sealed class LogQueryEngine
             {
                 foreach (var cursor in scheduler.OpenNext(frontier, scan, token))
                 {
-                    var mc = new MergeCursor(cursor, cursors.Count, pipeline, counters, request.StartNanos, request.EndNanos);
+                    var mc = new MergeCursor(cursor, cursors.Count, pipeline, processor, counters, request.StartNanos, request.EndNanos);
                     cursors.Add(mc);
                     if (mc.MoveNext(token))
                     {
@@ -122,22 +126,37 @@ public sealed class LogQueryEngine
                     break;
                 }
                 ref readonly var entry = ref top.Current;
-                if (dedup.IsDuplicate(top, entry))
+                var line = top.CurrentLine;
+                if (dedup.IsDuplicate(top, entry.TimestampNanos, line))
                 {
                     duplicates++;
                 }
                 else
                 {
-                    var copy = new LogEntry(entry.TimestampNanos, arena.Copy(entry.Line.Span), CopyMetadata(entry.StructuredMetadata));
-                    dedup.Remember(top, copy);
-                    var labels = request.CategorizeLabels || copy.StructuredMetadata.IsEmpty
-                        ? top.Labels
-                        : MergeMetadataIntoLabels(top.Labels, copy.StructuredMetadata.Span);
+                    var copiedLine = arena.Copy(line);
+                    dedup.Remember(top, entry.TimestampNanos, copiedLine);
+                    Labels labels;
+                    LogEntry copy;
+                    Labels? parsed = null;
+                    if (top.CurrentLabels is { } result)
+                    {
+                        // Categorized: streams by their stream labels, each entry with its metadata and parsed labels.
+                        labels = request.CategorizeLabels ? result.Stream : result.All;
+                        copy = new LogEntry(entry.TimestampNanos, copiedLine, request.CategorizeLabels ? result.StructuredMetadataPairs : default);
+                        parsed = request.CategorizeLabels ? result.Parsed : null;
+                    }
+                    else
+                    {
+                        copy = new LogEntry(entry.TimestampNanos, copiedLine, CopyMetadata(entry.StructuredMetadata));
+                        labels = request.CategorizeLabels || copy.StructuredMetadata.IsEmpty
+                            ? top.Labels
+                            : MergeMetadataIntoLabels(top.Labels, copy.StructuredMetadata.Span);
+                    }
                     if (!builders.TryGetValue(labels, out var builder))
                     {
                         builders[labels] = builder = new StreamBuilder(labels);
                     }
-                    builder.Entries.Add(copy);
+                    builder.Add(copy, parsed);
                     returned++;
                 }
                 if (top.MoveNext(token))
@@ -161,7 +180,7 @@ public sealed class LogQueryEngine
         var streams = new List<StreamResult>(builders.Count);
         foreach (var b in builders.Values)
         {
-            streams.Add(new StreamResult(b.Labels, b.Entries));
+            streams.Add(new StreamResult(b.Labels, b.Entries, b.Parsed));
         }
         // Loki's frontend orders result streams by label string, descending for backward queries.
         streams.Sort((a, b) => backward
@@ -211,6 +230,23 @@ public sealed class LogQueryEngine
         public Labels Labels { get; } = labels;
 
         public List<LogEntry> Entries { get; } = [];
+
+        /// <summary>Parsed labels per entry, created when the first entry with any arrives.</summary>
+        public List<Labels>? Parsed { get; private set; }
+
+        public void Add(LogEntry entry, Labels? parsed)
+        {
+            if (parsed is { Count: > 0 } && Parsed is null)
+            {
+                Parsed = new List<Labels>(Entries.Count + 1);
+                for (var i = 0; i < Entries.Count; i++)
+                {
+                    Parsed.Add(Core.Model.Labels.Empty);
+                }
+            }
+            Entries.Add(entry);
+            Parsed?.Add(parsed ?? Core.Model.Labels.Empty);
+        }
     }
 
     /// <summary>Heap key: time in query direction, then stream fingerprint, then cursor ordinal.</summary>
@@ -247,13 +283,12 @@ public sealed class LogQueryEngine
         private Labels? _labels;
         private long _timestamp;
 
-        public bool IsDuplicate(MergeCursor cursor, in LogEntry entry)
+        public bool IsDuplicate(MergeCursor cursor, long timestamp, ReadOnlySpan<byte> line)
         {
-            if (_labels is null || entry.TimestampNanos != _timestamp || !SameStream(cursor))
+            if (_labels is null || timestamp != _timestamp || !SameStream(cursor))
             {
                 return false;
             }
-            var line = entry.Line.Span;
             foreach (var seen in _lines)
             {
                 if (seen.Span.SequenceEqual(line))
@@ -264,15 +299,15 @@ public sealed class LogQueryEngine
             return false;
         }
 
-        public void Remember(MergeCursor cursor, in LogEntry copy)
+        public void Remember(MergeCursor cursor, long timestamp, ReadOnlyMemory<byte> line)
         {
-            if (_labels is null || copy.TimestampNanos != _timestamp || !SameStream(cursor))
+            if (_labels is null || timestamp != _timestamp || !SameStream(cursor))
             {
                 _labels = cursor.Labels;
-                _timestamp = copy.TimestampNanos;
+                _timestamp = timestamp;
                 _lines.Clear();
             }
-            _lines.Add(copy.Line);
+            _lines.Add(line);
         }
 
         private bool SameStream(MergeCursor cursor) =>

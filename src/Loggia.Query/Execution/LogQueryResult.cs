@@ -11,6 +11,13 @@ namespace Loggia.Query.Execution;
 public sealed record LogQueryResult(IReadOnlyList<StreamResult> Streams, QueryStatistics Statistics);
 
 /// <summary>One result stream: its labels and its entries in the query's direction.</summary>
-/// <param name="Labels">Stream labels (plus structured metadata when labels are not categorized).</param>
+/// <param name="Labels">
+/// The labels after the pipeline: all of them (stream, structured metadata, parsed), or only the stream labels
+/// when labels are categorized.
+/// </param>
 /// <param name="Entries">Entries in query direction; lines and metadata are owned by the result.</param>
-public sealed record StreamResult(Labels Labels, IReadOnlyList<LogEntry> Entries);
+/// <param name="Parsed">
+/// With categorized labels, each entry's parsed labels (parallel to <paramref name="Entries"/>); null when the
+/// labels are not categorized or no entry has any.
+/// </param>
+public sealed record StreamResult(Labels Labels, IReadOnlyList<LogEntry> Entries, IReadOnlyList<Labels>? Parsed = null);

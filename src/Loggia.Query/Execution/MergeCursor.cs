@@ -1,11 +1,13 @@
 using Loggia.Core.Model;
+using Loggia.Query.Execution.Pipeline;
 
 namespace Loggia.Query.Execution;
 
 /// <summary>
-/// One source stream inside the merge: reads batches from its <see cref="IStreamCursor"/>, runs the line filters
-/// over each whole batch (a tight loop producing a selection vector), and exposes the surviving entries one at a
-/// time to the k-way merge.
+/// One source stream inside the merge: reads batches from its <see cref="IStreamCursor"/>, runs the leading line
+/// filters over each whole batch (a tight loop producing a selection vector), then, when the query has other
+/// stages, the pipeline processor over each surviving entry as the merge asks for it, and exposes the results one
+/// at a time to the k-way merge.
 /// </summary>
 internal sealed class MergeCursor : IDisposable
 {
@@ -14,6 +16,9 @@ internal sealed class MergeCursor : IDisposable
 
     private readonly IStreamCursor _cursor;
     private readonly LinePipeline _pipeline;
+    private readonly PipelineProcessor? _processor;
+    private byte[] _line = [];
+    private int _lineLength;
     private readonly ScanCounters _counters;
     private readonly long _start;
     private readonly long _end;
@@ -22,8 +27,16 @@ internal sealed class MergeCursor : IDisposable
     private int _selected;
     private int _position;
 
-    public MergeCursor(IStreamCursor cursor, int ordinal, LinePipeline pipeline, ScanCounters counters, long start, long end)
+    /// <param name="cursor">The stream's entries.</param>
+    /// <param name="ordinal">Position among all cursors.</param>
+    /// <param name="pipeline">The leading line filters.</param>
+    /// <param name="processor">The rest of the pipeline (shared by the cursors of one execution), null when there is none.</param>
+    /// <param name="counters">Execution counters.</param>
+    /// <param name="start">First timestamp included.</param>
+    /// <param name="end">First timestamp excluded.</param>
+    public MergeCursor(IStreamCursor cursor, int ordinal, LinePipeline pipeline, PipelineProcessor? processor, ScanCounters counters, long start, long end)
     {
+        _processor = processor;
         _cursor = cursor;
         Ordinal = ordinal;
         _pipeline = pipeline;
@@ -44,21 +57,54 @@ internal sealed class MergeCursor : IDisposable
     /// <summary>The current entry; valid after <see cref="MoveNext"/> returned true and until it is called again.</summary>
     public ref readonly LogEntry Current => ref _batch.Span[_selection[_position]];
 
-    /// <summary>Advances to the next entry that passes the filters.</summary>
+    /// <summary>The current entry's line after the pipeline (the raw line when the pipeline has only line filters).</summary>
+    public ReadOnlySpan<byte> CurrentLine => _processor is null ? Current.Line.Span : _line.AsSpan(0, _lineLength);
+
+    /// <summary>The current entry's labels after the pipeline; null when the pipeline has only line filters.</summary>
+    public LabelsResult? CurrentLabels { get; private set; }
+
+    /// <summary>Advances to the next entry that passes the pipeline.</summary>
     public bool MoveNext(CancellationToken cancellationToken)
     {
-        _position++;
-        while (_position >= _selected)
+        while (true)
         {
-            if (!_cursor.TryReadBatch(out _batch))
+            _position++;
+            while (_position >= _selected)
             {
-                _batch = default;
-                _selected = 0;
-                return false;
+                if (!_cursor.TryReadBatch(out _batch))
+                {
+                    _batch = default;
+                    _selected = 0;
+                    return false;
+                }
+                FilterBatch(cancellationToken);
+                _position = 0;
             }
-            FilterBatch(cancellationToken);
-            _position = 0;
+            if (_processor is null || RunProcessor())
+            {
+                return true;
+            }
         }
+    }
+
+    /// <summary>Runs the stages after the leading line filters; keeps the output line, which the processor reuses.</summary>
+    private bool RunProcessor()
+    {
+        ref readonly var entry = ref Current;
+        var processor = _processor!;
+        if (!processor.ProcessAfterLineFilters(entry.TimestampNanos, entry.Line.Span, Labels, entry.StructuredMetadata.Span))
+        {
+            return false;
+        }
+        var line = processor.Line;
+        if (_line.Length < line.Length)
+        {
+            _line = new byte[Math.Max(line.Length, _line.Length * 2)];
+        }
+        line.CopyTo(_line);
+        _lineLength = line.Length;
+        CurrentLabels = processor.Labels;
+        _counters.PostFilterLines++;
         return true;
     }
 
@@ -103,7 +149,10 @@ internal sealed class MergeCursor : IDisposable
         _counters.Lines += lines;
         _counters.Bytes += bytes;
         _counters.StructuredMetadataBytes += metadataBytes;
-        _counters.PostFilterLines += count;
+        if (_processor is null)
+        {
+            _counters.PostFilterLines += count; // otherwise counted per entry that passes the whole pipeline
+        }
         _selected = count;
     }
 

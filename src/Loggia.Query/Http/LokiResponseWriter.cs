@@ -13,7 +13,8 @@ namespace Loggia.Query.Http;
 /// Writes Loki's <c>query_range</c>/<c>query</c> JSON for log (streams) results:
 /// <c>{"status":"success","data":{"resultType":"streams","result":[…],"stats":{…}}}</c>, field order as Loki.
 /// Each value is <c>["&lt;ns&gt;","&lt;line&gt;"]</c>, plus a third object (<c>{}</c> or
-/// <c>{"structuredMetadata":{…}}</c>) when <c>categorize-labels</c> is requested, in which case
+/// <c>{"structuredMetadata":{…},"parsed":{…}}</c>, each member only when not empty) when <c>categorize-labels</c> is
+/// requested, in which case
 /// <c>data.encodingFlags</c> lists the flags. Lines that are not valid UTF-8 are written with each invalid byte
 /// replaced by U+FFFD, as Go's JSON encoder does.
 /// </summary>
@@ -71,8 +72,10 @@ public static class LokiResponseWriter
         writer.WritePropertyName("values");
         writer.WriteStartArray();
         Span<byte> digits = stackalloc byte[20];
-        foreach (var entry in stream.Entries)
+        var entries = stream.Entries;
+        for (var i = 0; i < entries.Count; i++)
         {
+            var entry = entries[i];
             writer.WriteStartArray();
             // Timestamps are strings of nanoseconds, as Loki writes them.
             entry.TimestampNanos.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
@@ -85,6 +88,11 @@ public static class LokiResponseWriter
                 {
                     writer.WritePropertyName("structuredMetadata");
                     WriteLabels(writer, entry.StructuredMetadata.Span);
+                }
+                if (stream.Parsed is { } parsed && parsed[i].Count > 0)
+                {
+                    writer.WritePropertyName("parsed");
+                    WriteLabels(writer, parsed[i].Pairs);
                 }
                 writer.WriteEndObject();
             }

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Loggia.Core.Model;
 using Loggia.Query.Execution;
+using Loggia.Query.Execution.Pipeline;
 using Loggia.Query.Http;
 using Loggia.Query.LogQL.Syntax;
 using Loggia.Query.Sources;
@@ -95,7 +96,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
         LogQueryResult result;
         try
         {
-            var sources = await OpenSourcesAsync(tenant, StreamMatcher.Compile(selector.Matchers), LinePipeline.Compile(selector), parameters.StartNanos, parameters.EndNanos, context.RequestAborted);
+            var sources = await OpenSourcesAsync(tenant, StreamMatcher.Compile(selector.Matchers), LogPipeline.Compile(selector).LineFilters, parameters.StartNanos, parameters.EndNanos, context.RequestAborted);
             result = _engine.Execute(
                 new LogQueryRequest
                 {
@@ -113,6 +114,12 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
         }
         catch (NotSupportedException e)
         {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message);
+            return;
+        }
+        catch (LogQLParseException e)
+        {
+            // Stages validated when the pipeline is built (e.g. a json path) fail like parse errors.
             await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message);
             return;
         }
