@@ -124,7 +124,7 @@ internal static class GoFormatter
             }
             sb.Append(format, i, pct - i);
             i = pct + 1;
-            var spec = default(Spec);
+            var spec = new Spec();
             for (; i < format.Length; i++)
             {
                 var c = format[i];

@@ -136,15 +136,14 @@ internal static class GoLiterals
             s = s[1..];
         }
         var radix = 10;
-        var prefixed = false;
         if (s.Length > 1 && s[0] == '0')
         {
             switch (s[1])
             {
-                case 'x' or 'X': radix = 16; s = s[2..]; prefixed = true; break;
-                case 'o' or 'O': radix = 8; s = s[2..]; prefixed = true; break;
-                case 'b' or 'B': radix = 2; s = s[2..]; prefixed = true; break;
-                default: radix = 8; s = s[1..]; prefixed = true; break;
+                case 'x' or 'X': radix = 16; s = s[2..]; break;
+                case 'o' or 'O': radix = 8; s = s[2..]; break;
+                case 'b' or 'B': radix = 2; s = s[2..]; break;
+                default: radix = 8; s = s[1..]; break;
             }
         }
         if (s.Length == 0)
@@ -157,11 +156,7 @@ internal static class GoLiterals
         {
             if (c == '_')
             {
-                if (!prefixed && radix == 10)
-                {
-                    return false;
-                }
-                continue;
+                continue; // Go's literal syntax allows digit separators in base 0
             }
             var d = char.IsAsciiDigit(c) ? c - '0' : char.IsAsciiLetter(c) ? (char.ToLowerInvariant(c) - 'a' + 10) : 99;
             if (d >= radix)

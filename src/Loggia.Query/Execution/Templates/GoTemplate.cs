@@ -101,14 +101,22 @@ public sealed class GoTemplate
         ArgumentNullException.ThrowIfNull(scratch);
         scratch.Clear();
         Execute(context, scratch);
+        // One encoder across chunks so a surrogate pair split between two chunks encodes correctly.
+        var encoder = t_encoder ??= Encoding.UTF8.GetEncoder();
+        encoder.Reset();
+        var remaining = scratch.Length;
         foreach (var chunk in scratch.GetChunks())
         {
             var span = chunk.Span;
+            remaining -= span.Length;
             var destination = output.GetSpan(Encoding.UTF8.GetMaxByteCount(span.Length));
-            var written = Encoding.UTF8.GetBytes(span, destination);
+            var written = encoder.GetBytes(span, destination, flush: remaining == 0);
             output.Advance(written);
         }
     }
+
+    [ThreadStatic]
+    private static Encoder? t_encoder;
 
     /// <inheritdoc/>
     public override string ToString() => Text;

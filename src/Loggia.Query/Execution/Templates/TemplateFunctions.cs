@@ -9,12 +9,16 @@ namespace Loggia.Query.Execution.Templates;
 /// </summary>
 internal static partial class TemplateFunctions
 {
-    private static readonly Dictionary<string, TemplateFunction> Functions = Build();
-
-    public static TemplateFunction? Find(string name) => Functions.TryGetValue(name, out var f) ? f : null;
+    public static TemplateFunction? Find(string name) => Registry.Functions.TryGetValue(name, out var f) ? f : null;
 
     /// <summary>The names of all registered functions (for documentation and tests).</summary>
-    public static IReadOnlyCollection<string> Names => Functions.Keys;
+    public static IReadOnlyCollection<string> Names => Registry.Functions.Keys;
+
+    /// <summary>Built on first use, after the parameter-type arrays of all parts of this class exist.</summary>
+    private static class Registry
+    {
+        public static readonly Dictionary<string, TemplateFunction> Functions = Build();
+    }
 
     private static Dictionary<string, TemplateFunction> Build()
     {
