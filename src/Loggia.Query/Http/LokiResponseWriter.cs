@@ -155,7 +155,7 @@ public static class LokiResponseWriter
         return written;
     }
 
-    private static void WriteStatistics(Utf8JsonWriter w, QueryStatistics s)
+    internal static void WriteStatistics(Utf8JsonWriter w, QueryStatistics s)
     {
         var execSeconds = s.ExecTime.TotalSeconds;
         w.WriteStartObject();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Loggia.Core.Model;
 using Loggia.Query.Execution;
 using Loggia.Query.Execution.Pipeline;
+using Loggia.Query.Execution.Metrics;
 using Loggia.Query.Http;
 using Loggia.Query.LogQL.Syntax;
 using Loggia.Query.Sources;
@@ -14,7 +15,7 @@ namespace Loggia.Server.Http;
 
 /// <summary>
 /// Loki's read API over the head and the published blocks: <c>query_range</c> and <c>query</c>
-/// for log queries (metric queries come with the LogQL issue), <c>labels</c>,
+/// for log and metric queries, <c>labels</c>,
 /// <c>label/{name}/values</c> and <c>series</c>, with Loki's parameters, JSON and status codes.
 /// </summary>
 public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants, TimeProvider time)
@@ -23,6 +24,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
     private static readonly Histogram<double> QueryDuration = Meter.CreateHistogram<double>("loggia_query_duration_seconds", description: "Time to answer a query request.");
 
     private readonly LogQueryEngine _engine = new(time);
+    private readonly MetricQueryEngine _metrics = new(time);
 
     private long NowNanos => time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
 
@@ -44,6 +46,12 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
                 return;
             }
 
+            if (TryParseQuery(parameters.Query, out var expr, out _) && expr is SampleExpr metric)
+            {
+                await RunMetricQueryAsync(context, tenant, metric, parameters);
+                return;
+            }
+
             await RunLogQueryAsync(context, tenant, parameters);
         }
         finally
@@ -56,7 +64,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
     public async Task QueryAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (await BeginAsync(context) is not var (_, form))
+        if (await BeginAsync(context) is not var (tenant, form))
         {
             return;
         }
@@ -73,10 +81,88 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
             return;
         }
 
-        await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, expr is LogSelectorExpr
-            ? "log queries are not supported as an instant query type, please change your query to a range query type"
-            : "metric queries are not supported by this version of Loggia yet");
+        if (expr is not SampleExpr metric)
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "log queries are not supported as an instant query type, please change your query to a range query type");
+            return;
+        }
+
+        await RunMetricQueryAsync(context, tenant, metric, parameters);
     }
+
+    /// <summary>
+    /// Runs a metric query. A range query is step-aligned first as Loki's query frontend does (start rounded down
+    /// and end rounded up to a multiple of the step, which Loki carries in milliseconds).
+    /// </summary>
+    private async Task RunMetricQueryAsync(HttpContext context, TenantId tenant, SampleExpr expr, LokiQueryParameters parameters)
+    {
+        var start = parameters.StartNanos;
+        var end = parameters.EndNanos;
+        var step = 0L;
+        if (!parameters.IsInstant)
+        {
+            step = Math.Max(parameters.Step.Ticks * 100 / 1_000_000, 1) * 1_000_000;
+            start -= start % step;
+            if (end % step != 0)
+            {
+                end += step - (end % step);
+            }
+        }
+
+        MetricQueryResult result;
+        try
+        {
+            result = await _metrics.ExecuteAsync(
+                new MetricQueryRequest
+                {
+                    Tenant = tenant,
+                    Expression = expr,
+                    StartNanos = start,
+                    EndNanos = end,
+                    StepNanos = step,
+                    IsInstant = parameters.IsInstant,
+                    MaxSeries = storage.Options.Limits.MaxQuerySeries,
+                    Timeout = storage.Options.Limits.QueryTimeout,
+                },
+                async (request, cancellationToken) => await OpenSourcesAsync(
+                    tenant, request.Scan.StreamMatcher, request.LineFilters, request.Scan.StartNanos, request.Scan.EndNanos, cancellationToken),
+                context.RequestAborted);
+        }
+        catch (MetricQueryException e)
+        {
+            await PushEndpoint.WriteErrorAsync(context, e.StatusCode, e.Message);
+            return;
+        }
+        catch (Exception e) when (e is LogQLParseException or NotSupportedException)
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, e.Message);
+            return;
+        }
+        catch (TimeoutException)
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status504GatewayTimeout, QueryTimedOutMessage);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            context.Response.StatusCode = 499; // Loki's status for a request the client cancelled
+            return;
+        }
+        catch (BlockCorruptException e)
+        {
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status500InternalServerError, "unreadable block: " + e.Message);
+            return;
+        }
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, LokiResponseWriter.WriterOptions);
+        LokiMetricResponseWriter.Write(writer, result);
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>Loki's message for a query that ran past <c>query_timeout</c> (HTTP 504).</summary>
+    private const string QueryTimedOutMessage =
+        "request timed out, decrease the duration of the request or add more label matchers (prefer exact match over regex match) to reduce the amount of data processed";
 
     private async Task RunLogQueryAsync(HttpContext context, TenantId tenant, LokiQueryParameters parameters)
     {
@@ -88,7 +174,8 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
 
         if (expr is not LogSelectorExpr selector)
         {
-            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "metric queries are not supported by this version of Loggia yet");
+            // Metric queries are routed to RunMetricQueryAsync before this point.
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status400BadRequest, "expected a log query");
             return;
         }
 
@@ -125,7 +212,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
         }
         catch (TimeoutException)
         {
-            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status504GatewayTimeout, "context deadline exceeded");
+            await PushEndpoint.WriteErrorAsync(context, StatusCodes.Status504GatewayTimeout, QueryTimedOutMessage);
             return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
