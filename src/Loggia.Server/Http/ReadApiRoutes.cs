@@ -19,6 +19,8 @@ public static class ReadApiRoutes
         services.AddSingleton<QuerySources>();
         services.AddSingleton<TailEndpoint>();
         services.AddSingleton<LegacyEndpoints>();
+        services.AddSingleton<IndexStatsEndpoint>();
+        services.AddSingleton<VolumeEndpoint>();
         return services;
     }
 
@@ -30,10 +32,15 @@ public static class ReadApiRoutes
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(1) });
         var tail = app.Services.GetRequiredService<TailEndpoint>();
         var legacy = app.Services.GetRequiredService<LegacyEndpoints>();
+        var stats = app.Services.GetRequiredService<IndexStatsEndpoint>();
+        var volume = app.Services.GetRequiredService<VolumeEndpoint>();
         string[] getPost = ["GET", "POST"];
 
         app.MapGet("/loki/api/v1/tail", tail.TailAsync);
         app.MapMethods("/loki/api/v1/format_query", getPost, FormatQueryEndpoint.HandleAsync);
+        app.MapMethods("/loki/api/v1/index/stats", getPost, stats.HandleAsync);
+        app.MapMethods("/loki/api/v1/index/volume", getPost, volume.VolumeAsync);
+        app.MapMethods("/loki/api/v1/index/volume_range", getPost, volume.VolumeRangeAsync);
 
         app.MapGet("/api/prom/tail", tail.LegacyTailAsync);
         app.MapMethods("/api/prom/query", getPost, legacy.QueryAsync);
