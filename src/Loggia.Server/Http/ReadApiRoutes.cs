@@ -21,6 +21,9 @@ public static class ReadApiRoutes
         services.AddSingleton<LegacyEndpoints>();
         services.AddSingleton<IndexStatsEndpoint>();
         services.AddSingleton<VolumeEndpoint>();
+        services.AddSingleton<DetectedLabelsEndpoint>();
+        services.AddSingleton<DetectedFieldsEndpoint>();
+        services.AddSingleton<PatternsEndpoint>();
         return services;
     }
 
@@ -34,6 +37,9 @@ public static class ReadApiRoutes
         var legacy = app.Services.GetRequiredService<LegacyEndpoints>();
         var stats = app.Services.GetRequiredService<IndexStatsEndpoint>();
         var volume = app.Services.GetRequiredService<VolumeEndpoint>();
+        var detectedLabels = app.Services.GetRequiredService<DetectedLabelsEndpoint>();
+        var detectedFields = app.Services.GetRequiredService<DetectedFieldsEndpoint>();
+        var patterns = app.Services.GetRequiredService<PatternsEndpoint>();
         string[] getPost = ["GET", "POST"];
 
         app.MapGet("/loki/api/v1/tail", tail.TailAsync);
@@ -41,6 +47,10 @@ public static class ReadApiRoutes
         app.MapMethods("/loki/api/v1/index/stats", getPost, stats.HandleAsync);
         app.MapMethods("/loki/api/v1/index/volume", getPost, volume.VolumeAsync);
         app.MapMethods("/loki/api/v1/index/volume_range", getPost, volume.VolumeRangeAsync);
+        app.MapMethods("/loki/api/v1/detected_labels", getPost, detectedLabels.HandleAsync);
+        app.MapMethods("/loki/api/v1/detected_fields", getPost, detectedFields.FieldsAsync);
+        app.MapMethods("/loki/api/v1/detected_field/{name}/values", getPost, (HttpContext context, string name) => detectedFields.ValuesAsync(context, name));
+        app.MapMethods("/loki/api/v1/patterns", getPost, patterns.HandleAsync);
 
         app.MapGet("/api/prom/tail", tail.LegacyTailAsync);
         app.MapMethods("/api/prom/query", getPost, legacy.QueryAsync);
