@@ -46,6 +46,7 @@ public static partial class LoggiaServer
             services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushValidator>(), services.GetRequiredService<IPushIngester>(),
             options.MaxReceiveMessageBytes, time));
         builder.Services.AddSingleton<QueryEndpoints>();
+        builder.Services.AddReadApi();
         builder.Services.AddHostedService<FlushService>();
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Loggia.Server");
@@ -67,6 +68,7 @@ public static partial class LoggiaServer
         app.MapMethods("/loki/api/v1/label", ["GET", "POST"], query.LabelsAsync);
         app.MapMethods("/loki/api/v1/label/{name}/values", ["GET", "POST"], (HttpContext context, string name) => query.LabelValuesAsync(context, name));
         app.MapMethods("/loki/api/v1/series", ["GET", "POST"], query.SeriesAsync);
+        app.MapReadApi(query);
 
         app.MapGet("/ready", () => Results.Text("ready\n"));
         app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));

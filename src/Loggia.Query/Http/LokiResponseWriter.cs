@@ -155,7 +155,8 @@ public static class LokiResponseWriter
         return written;
     }
 
-    internal static void WriteStatistics(Utf8JsonWriter w, QueryStatistics s)
+    /// <summary>Writes Loki's <c>stats</c> object (ingester, querier and summary sections) for <paramref name="s"/>.</summary>
+    public static void WriteStatistics(Utf8JsonWriter w, QueryStatistics s)
     {
         var execSeconds = s.ExecTime.TotalSeconds;
         w.WriteStartObject();

@@ -18,7 +18,7 @@ namespace Loggia.Server.Http;
 /// for log and metric queries, <c>labels</c>,
 /// <c>label/{name}/values</c> and <c>series</c>, with Loki's parameters, JSON and status codes.
 /// </summary>
-public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants, TimeProvider time)
+public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants, QuerySources querySources, TimeProvider time)
 {
     private static readonly Meter Meter = new("Loggia.Query");
     private static readonly Histogram<double> QueryDuration = Meter.CreateHistogram<double>("loggia_query_duration_seconds", description: "Time to answer a query request.");
@@ -237,21 +237,8 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
     /// carries its time bounds, so the engine opens them in time order, in parallel batches, and only as far as the
     /// limit needs.
     /// </summary>
-    private async Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken)
-    {
-        var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
-        var blocks = new List<ILogSource>();
-        foreach (var block in await storage.Catalog.FindAsync(tenant.Value, start, Math.Max(start, end - 1), cancellationToken))
-        {
-            if (!head.BlocksStillInHead.Contains(block.Id))
-            {
-                blocks.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos));
-            }
-        }
-
-        blocks.Insert(0, head);
-        return blocks;
-    }
+    private Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken) =>
+        querySources.OpenAsync(tenant, matcher, lineFilter, start, end, cancellationToken);
 
     /// <summary><c>/loki/api/v1/labels</c>.</summary>
     public async Task LabelsAsync(HttpContext context)
@@ -368,63 +355,11 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
     }
 
     /// <summary>Streams (label sets) of a tenant in [start, end] from the head and the blocks' index sidecars.</summary>
-    private async Task<List<Labels>> SeriesAsync(TenantId tenant, StreamMatcher matcher, long start, long end, CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<string, Labels>(StringComparer.Ordinal);
-        foreach (var labels in storage.Head.Series(tenant, matcher.Matches, start, end))
-        {
-            result[labels.ToString()] = labels;
-        }
-
-        foreach (var block in await storage.Catalog.FindAsync(tenant.Value, start, end, cancellationToken))
-        {
-            var index = BlockReader.ReadIndex(Path.Combine(storage.DataDirectory, block.Path));
-            foreach (var stream in index.Streams)
-            {
-                if (stream.MaxTime < start || stream.MinTime > end || result.ContainsKey(stream.Labels))
-                {
-                    continue;
-                }
-
-                var labels = Labels.Parse(stream.Labels);
-                if (matcher.Matches(labels))
-                {
-                    result[stream.Labels] = labels;
-                }
-            }
-        }
-
-        return [.. result.Values];
-    }
+    private Task<List<Labels>> SeriesAsync(TenantId tenant, StreamMatcher matcher, long start, long end, CancellationToken cancellationToken) =>
+        querySources.SeriesAsync(tenant, matcher, start, end, cancellationToken);
 
     /// <summary>The request's parameters (query string and form body) and tenant; null after answering 401/400.</summary>
-    private async Task<(TenantId Tenant, IQueryCollection Form)?> BeginAsync(HttpContext context)
-    {
-        IQueryCollection form = context.Request.Query;
-        if (context.Request.HasFormContentType)
-        {
-            var merged = new Dictionary<string, Microsoft.Extensions.Primitives.StringValues>(StringComparer.Ordinal);
-            foreach (var (key, value) in context.Request.Query)
-            {
-                merged[key] = value;
-            }
-
-            foreach (var (key, value) in await context.Request.ReadFormAsync(context.RequestAborted))
-            {
-                merged[key] = value;
-            }
-
-            form = new QueryCollection(merged);
-        }
-
-        if (tenants.TryResolve(context.Request, out var tenant, out var status, out var error))
-        {
-            return (tenant, form);
-        }
-
-        await PushEndpoint.WriteErrorAsync(context, status, error!);
-        return null;
-    }
+    private Task<(TenantId Tenant, IQueryCollection Form)?> BeginAsync(HttpContext context) => ReadRequest.BeginAsync(context, tenants);
 
     private Task<bool> TryRangeAsync(HttpContext context, IQueryCollection form, out long start, out long end)
     {

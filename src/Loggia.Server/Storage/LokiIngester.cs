@@ -1,6 +1,7 @@
 using Loggia.Core.Model;
 using Loggia.Ingest.Loki;
 using Loggia.Server.Ingest;
+using Loggia.Server.Tail;
 using Loggia.Storage.Head;
 using Loggia.Storage.Wal;
 
@@ -9,9 +10,10 @@ namespace Loggia.Server.Storage;
 /// <summary>
 /// Ingests validated pushes: appends each stream to the head (which refuses entries too far
 /// behind and drops exact duplicates, as Loki does), then writes the appended entries as one WAL
-/// record and waits until it is durable before the push is acknowledged.
+/// record and waits until it is durable before the push is acknowledged; then hands the appended entries to the
+/// tenant's tail clients, if it has any.
 /// </summary>
-public sealed class LokiIngester(StorageEngine storage) : IPushIngester
+public sealed class LokiIngester(StorageEngine storage, TailBroadcaster tail) : IPushIngester
 {
     [ThreadStatic]
     private static HeadWalRecordWriter? t_writer;
@@ -42,6 +44,7 @@ public sealed class LokiIngester(StorageEngine storage) : IPushIngester
         List<string>? refused = null;
         var floor = wal.LastPosition;
         HeadAppendOutcome[] outcomes = [];
+        var tailed = tail.HasSubscribers(tenant) ? new List<TailedEntries>() : null;
         foreach (var stream in request.Streams)
         {
             var entries = stream.Entries.Span;
@@ -52,6 +55,10 @@ public sealed class LokiIngester(StorageEngine storage) : IPushIngester
 
             var result = storage.Head.Append(tenant, stream.Labels, entries, outcomes, floor);
             writer.AddStream(stream.Labels, entries, outcomes.AsSpan(0, entries.Length));
+            if (tailed is not null && TailedEntries.CopyAppended(stream.Labels, entries, outcomes.AsSpan(0, entries.Length)) is { } appended)
+            {
+                tailed.Add(appended);
+            }
             if (result.Rejections is { } rejections)
             {
                 refused ??= [];
@@ -66,6 +73,12 @@ public sealed class LokiIngester(StorageEngine storage) : IPushIngester
         {
             // The payload must stay unchanged until the append completes: copy it out of the reused writer.
             await wal.AppendAsync(HeadWalRecordWriter.RecordType, writer.Payload.ToArray(), cancellationToken);
+        }
+
+        if (tailed is { Count: > 0 })
+        {
+            // Only durable entries are tailed, as Loki tails what its ingesters acknowledged.
+            tail.Publish(tenant, tailed);
         }
 
         return refused is null ? IngestOutcome.AllAccepted : new IngestOutcome(refused);

@@ -1,0 +1,105 @@
+using Loggia.Core.Model;
+using Loggia.Query.Execution;
+using Loggia.Query.Sources;
+using Loggia.Server.Storage;
+using Loggia.Storage.Blocks;
+
+namespace Loggia.Server.Http;
+
+/// <summary>
+/// Opens what a read request scans, the same way for every endpoint: the head (taken first) and the published
+/// blocks overlapping the range, minus the blocks the head still serves, so no entry is seen twice; and the
+/// streams (label sets) of a range from the head and the blocks' index sidecars without reading any line.
+/// </summary>
+public sealed class QuerySources(StorageEngine storage)
+{
+    /// <summary>
+    /// The head (first) and the published blocks overlapping [start, end), minus blocks the head still serves. Each
+    /// block carries its catalog time bounds, so limit queries open them in time order and only as far as needed.
+    /// </summary>
+    public async Task<List<ILogSource>> OpenAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken)
+    {
+        var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
+        var sources = new List<ILogSource> { head };
+        foreach (var block in await storage.Catalog.FindAsync(tenant.Value, start, Math.Max(start, end - 1), cancellationToken))
+        {
+            if (!head.BlocksStillInHead.Contains(block.Id))
+            {
+                sources.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos));
+            }
+        }
+
+        return sources;
+    }
+
+    /// <summary>Streams (label sets) of a tenant in [start, end] from the head and the blocks' index sidecars.</summary>
+    public async Task<List<Labels>> SeriesAsync(TenantId tenant, StreamMatcher matcher, long start, long end, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, Labels>(StringComparer.Ordinal);
+        foreach (var labels in storage.Head.Series(tenant, matcher.Matches, start, end))
+        {
+            result[labels.ToString()] = labels;
+        }
+
+        foreach (var block in await storage.Catalog.FindAsync(tenant.Value, start, end, cancellationToken))
+        {
+            var index = BlockReader.ReadIndex(Path.Combine(storage.DataDirectory, block.Path));
+            foreach (var stream in index.Streams)
+            {
+                if (stream.MaxTime < start || stream.MinTime > end || result.ContainsKey(stream.Labels))
+                {
+                    continue;
+                }
+
+                var labels = Labels.Parse(stream.Labels);
+                if (matcher.Matches(labels))
+                {
+                    result[stream.Labels] = labels;
+                }
+            }
+        }
+
+        return [.. result.Values];
+    }
+
+    /// <summary>
+    /// Calls <paramref name="visit"/> for every stream of every source in [start, end), one source at a time (so at
+    /// most one block's matching entries are in memory), in the given direction within each stream. Returns false
+    /// from <paramref name="visit"/> to stop early.
+    /// </summary>
+    public async Task ScanAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, QueryDirection direction, Func<IStreamCursor, bool> visit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(visit);
+        var sources = await OpenAsync(tenant, matcher, lineFilter, start, end, cancellationToken);
+        var request = new LogScanRequest(tenant, matcher, start, end, direction);
+        foreach (var source in sources)
+        {
+            var cursors = source.OpenStreams(request, cancellationToken);
+            var stop = false;
+            try
+            {
+                foreach (var cursor in cursors)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (!visit(cursor))
+                    {
+                        stop = true;
+                        break;
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var cursor in cursors)
+                {
+                    cursor.Dispose();
+                }
+            }
+
+            if (stop)
+            {
+                return;
+            }
+        }
+    }
+}
