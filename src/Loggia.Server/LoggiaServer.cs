@@ -1,5 +1,6 @@
 using System.Globalization;
 using Loggia.Core;
+using Loggia.Ingest;
 using Loggia.Server.Configuration;
 using Loggia.Ingest.Loki;
 using Loggia.Server.Http;
@@ -8,6 +9,7 @@ using Loggia.Server.Metrics;
 using Loggia.Server.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,18 +35,24 @@ public static partial class LoggiaServer
             "error" => LogLevel.Error,
             _ => LogLevel.Information,
         });
-        builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://{options.HttpListenAddress}:{options.HttpListenPort}"));
+        ConfigureListeners(builder, options);
         builder.Services.AddSingleton(new PrometheusExporter());
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new TenantResolver(options.AuthEnabled));
-        builder.Services.AddSingleton(new PushValidator(ToLokiLimits(options.Limits), time));
+        builder.Services.AddSingleton(new IngestMetrics());
+        builder.Services.AddSingleton(services => new PushValidator(ToLokiLimits(options.Limits), time, services.GetRequiredService<IngestMetrics>()));
         builder.Services.AddSingleton<StorageEngine>(services =>
             StorageEngine.OpenAsync(options, services.GetRequiredService<ILoggerFactory>(), time, cancellationToken).GetAwaiter().GetResult());
         builder.Services.AddSingleton<IPushIngester, LokiIngester>();
+        builder.Services.AddSingleton(services => new PushPipeline(
+            services.GetRequiredService<PushValidator>(), services.GetRequiredService<IPushIngester>(), services.GetRequiredService<IngestMetrics>()));
         builder.Services.AddSingleton(services => new PushEndpoint(
-            services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushValidator>(), services.GetRequiredService<IPushIngester>(),
-            options.MaxReceiveMessageBytes, time));
+            services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(), options.MaxReceiveMessageBytes, time));
+        builder.Services.AddSingleton(services => new OtlpHttpEndpoint(
+            services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(), options.MaxReceiveMessageBytes, time));
+        builder.Services.AddSingleton(services => new OtlpGrpcEndpoint(
+            services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(), options.MaxReceiveMessageBytes, time));
         builder.Services.AddSingleton<QueryEndpoints>();
         builder.Services.AddReadApi();
         builder.Services.AddHostedService<FlushService>();
@@ -59,6 +67,7 @@ public static partial class LoggiaServer
         await Task.Run(() => app.Services.GetRequiredService<StorageEngine>(), cancellationToken);
         var push = app.Services.GetRequiredService<PushEndpoint>();
         var query = app.Services.GetRequiredService<QueryEndpoints>();
+        MapOtlp(app, options.OtlpGrpcListenPort);
         app.MapPost("/loki/api/v1/push", push.HandleLokiPushAsync);
         app.MapPost("/api/prom/push", push.HandleLokiPushAsync);
         app.MapPost("/api/v1/logs", push.HandleNativePushAsync);
@@ -74,6 +83,43 @@ public static partial class LoggiaServer
         app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/loki/api/v1/status/buildinfo", () => Results.Json(new BuildInfoResponse(BuildInfo.Version, BuildInfo.Revision, "main", "loggia", "", BuildInfo.RuntimeVersion)));
         return app;
+    }
+
+    /// <summary>
+    /// The HTTP listener, and the OTLP/gRPC one when its port is set: HTTP/2 only there, so that gRPC clients'
+    /// cleartext HTTP/2 (prior knowledge) is served.
+    /// </summary>
+    private static void ConfigureListeners(WebApplicationBuilder builder, LoggiaOptions options)
+    {
+        var http = string.Create(CultureInfo.InvariantCulture, $"http://{options.HttpListenAddress}:{options.HttpListenPort}");
+        var grpcPort = options.OtlpGrpcListenPort;
+        if (grpcPort == 0)
+        {
+            builder.WebHost.UseUrls(http);
+            return;
+        }
+
+        builder.WebHost.UseUrls(http, string.Create(CultureInfo.InvariantCulture, $"http://{options.HttpListenAddress}:{grpcPort}"));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
+        {
+            if (listen.IPEndPoint?.Port == grpcPort)
+            {
+                listen.Protocols = HttpProtocols.Http2;
+            }
+        }));
+    }
+
+    /// <summary>OTLP logs: OTLP/HTTP on the HTTP port; everything on the gRPC port goes to the gRPC endpoint.</summary>
+    private static void MapOtlp(WebApplication app, int grpcPort)
+    {
+        var otlp = app.Services.GetRequiredService<OtlpHttpEndpoint>();
+        app.MapPost("/otlp/v1/logs", otlp.HandleAsync);
+        app.MapPost("/v1/logs", otlp.HandleAsync);
+        if (grpcPort != 0)
+        {
+            var grpc = app.Services.GetRequiredService<OtlpGrpcEndpoint>();
+            app.MapWhen(context => context.Connection.LocalPort == grpcPort, branch => branch.Run(grpc.HandleAsync));
+        }
     }
 
     private static LokiLimits ToLokiLimits(LimitsOptions limits) => new()

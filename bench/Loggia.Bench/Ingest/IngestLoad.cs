@@ -10,7 +10,8 @@ namespace Loggia.Bench.Ingest;
 
 /// <summary>
 /// Ingest load generator: replays real log lines (../shared/data, digits refreshed per request so
-/// compression stays honest) as Loki protobuf+snappy pushes over N concurrent connections, with
+/// compression stays honest) as Loki protobuf+snappy pushes (or, with --protocol otlp, OTLP/HTTP protobuf
+/// exports to /otlp/v1/logs) over N concurrent connections, with
 /// current timestamps, for a fixed duration, and reports acknowledged lines/s, MB/s of line text,
 /// and push latency percentiles. Traffic goes only to the URL given (a server on this machine).
 /// </summary>
@@ -101,6 +102,7 @@ internal static class IngestLoad
         var seconds = double.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture);
         var streamsPerPush = int.Parse(Option(args, "--streams", "4"), CultureInfo.InvariantCulture);
         var tenant = Option(args, "--tenant", "");
+        var otlp = Option(args, "--protocol", "loki") == "otlp";
         if (!url.StartsWith("http://127.", StringComparison.Ordinal) && !url.StartsWith("http://localhost", StringComparison.Ordinal) && !url.StartsWith("http://[::1]", StringComparison.Ordinal))
         {
             Console.Error.WriteLine("the load generator only targets a server on this machine (127.0.0.0/8, localhost, [::1])");
@@ -115,7 +117,7 @@ internal static class IngestLoad
         for (var w = 0; w < connections; w++)
         {
             var worker = w;
-            workers[w] = Task.Run(() => WorkAsync(client, worker, templates, batch, streamsPerPush, tenant, deadline));
+            workers[w] = Task.Run(() => WorkAsync(client, worker, templates, batch, streamsPerPush, tenant, otlp, deadline));
         }
 
         var started = Stopwatch.GetTimestamp();
@@ -124,9 +126,9 @@ internal static class IngestLoad
         var latencies = results.SelectMany(r => r.LatenciesMs).Order().ToArray();
         long lines = results.Sum(r => r.Lines), bytes = results.Sum(r => r.Bytes), failures = results.Sum(r => r.Failures), throttled = results.Sum(r => r.Throttled);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"pushes: {latencies.Length:N0} ok, {throttled:N0} throttled (429), {failures:N0} failed; acknowledged {lines:N0} lines in {elapsed:F1} s"));
+            $"pushes: {latencies.Length:N0} ok, {throttled:N0} throttled (429/503), {failures:N0} failed; acknowledged {lines:N0} lines in {elapsed:F1} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"throughput: {lines / elapsed:N0} lines/s, {bytes / elapsed / 1e6:F1} MB/s of line text"));
+            $"throughput ({(otlp ? "OTLP/HTTP protobuf" : "Loki protobuf")}): {lines / elapsed:N0} messages/s, {bytes / elapsed / 1e6:F1} MB/s of line text"));
         if (latencies.Length > 0)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -141,10 +143,11 @@ internal static class IngestLoad
         return (failures == 0 ? 0 : 1, lines, bytes);
     }
 
-    private static async Task<WorkerResult> WorkAsync(HttpClient client, int worker, LogTemplates templates, int batch, int streams, string tenant, long deadline)
+    private static async Task<WorkerResult> WorkAsync(HttpClient client, int worker, LogTemplates templates, int batch, int streams, string tenant, bool otlp, long deadline)
     {
         var random = new Random(1000 + worker);
         var encoder = new PushRequestEncoder();
+        var otlpEncoder = new OtlpRequestEncoder();
         var body = new ArrayBufferWriter<byte>(1 << 20);
         var compressed = Array.Empty<byte>();
         var result = new WorkerResult();
@@ -172,19 +175,41 @@ internal static class IngestLoad
                 }
 
                 lineCount += perStream;
-                encoder.WriteStream(body, labels, timestamps, lines);
+                if (otlp)
+                {
+                    otlpEncoder.WriteResource(body, templates.Apps[app], $"node-{worker:00}-{s}", timestamps, lines);
+                }
+                else
+                {
+                    encoder.WriteStream(body, labels, timestamps, lines);
+                }
             }
 
-            var max = Snappy.GetMaxCompressedLength(body.WrittenCount);
-            if (compressed.Length < max)
+            var length = body.WrittenCount;
+            if (otlp)
             {
-                compressed = new byte[max];
+                // OTLP/HTTP protobuf, uncompressed (the OpenTelemetry SDKs' default).
+                if (compressed.Length < length)
+                {
+                    compressed = new byte[length];
+                }
+
+                body.WrittenSpan.CopyTo(compressed);
+            }
+            else
+            {
+                var max = Snappy.GetMaxCompressedLength(body.WrittenCount);
+                if (compressed.Length < max)
+                {
+                    compressed = new byte[max];
+                }
+
+                length = Snappy.Compress(body.WrittenSpan, compressed);
             }
 
-            var length = Snappy.Compress(body.WrittenSpan, compressed);
             using var content = new ByteArrayContent(compressed, 0, length);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/x-protobuf");
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/loki/api/v1/push") { Content = content };
+            using var request = new HttpRequestMessage(HttpMethod.Post, otlp ? "/otlp/v1/logs" : "/loki/api/v1/push") { Content = content };
             if (tenant.Length > 0)
             {
                 request.Headers.Add("X-Scope-OrgID", tenant);
@@ -194,13 +219,13 @@ internal static class IngestLoad
             try
             {
                 using var response = await client.SendAsync(request);
-                if (response.StatusCode == HttpStatusCode.NoContent)
+                if (response.StatusCode == (otlp ? HttpStatusCode.OK : HttpStatusCode.NoContent))
                 {
                     result.LatenciesMs.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                     result.Lines += lineCount;
                     result.Bytes += lineBytes;
                 }
-                else if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                else if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable)
                 {
                     // Backpressure, not failure: wait as the server asks and send again.
                     result.Throttled++;

@@ -36,6 +36,7 @@ internal sealed class ServerUnderTest : IDisposable
         start.ArgumentList.Add($"-server.http-listen-port={port}");
         start.ArgumentList.Add($"-common.path-prefix={dataDirectory}");
         start.ArgumentList.Add("-log.level=warn");
+        start.ArgumentList.Add("-distributor.otlp-grpc-listen-port=0");
         foreach (var flag in extraFlags ?? [])
         {
             start.ArgumentList.Add(flag);

@@ -41,4 +41,7 @@ public static class DiscardReasons
 
     /// <summary>More structured metadata entries than <c>max_structured_metadata_entries_count</c>.</summary>
     public const string StructuredMetadataTooMany = "structured_metadata_too_many";
+
+    /// <summary>An entry older than its stream's newest entry minus the out-of-order window (refused by the ingester).</summary>
+    public const string TooFarBehind = "too_far_behind";
 }

@@ -104,6 +104,32 @@ internal ref struct ProtoReader
         return _data.Slice(start, (int)length);
     }
 
+    /// <summary>Reads a little-endian <c>fixed64</c> field value.</summary>
+    public ulong ReadFixed64()
+    {
+        if (_data.Length - _pos < 8)
+        {
+            throw Error("unexpected EOF");
+        }
+
+        ulong value = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(_data.Slice(_pos, 8));
+        _pos += 8;
+        return value;
+    }
+
+    /// <summary>Reads a little-endian <c>fixed32</c> field value.</summary>
+    public uint ReadFixed32()
+    {
+        if (_data.Length - _pos < 4)
+        {
+            throw Error("unexpected EOF");
+        }
+
+        uint value = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(_data.Slice(_pos, 4));
+        _pos += 4;
+        return value;
+    }
+
     /// <summary>Skips a field of an unknown number, as protobuf requires for forward compatibility.</summary>
     public void Skip(int wireType)
     {

@@ -54,6 +54,9 @@ public sealed class LoggiaOptions
     /// <summary>Largest push body after decompression (<c>server.grpc_server_max_recv_msg_size</c> / <c>distributor.max_recv_msg_size</c>).</summary>
     public long MaxReceiveMessageBytes { get; set; } = 100L * 1024 * 1024;
 
+    /// <summary>Port of the OTLP/gRPC logs receiver, HTTP/2 cleartext on <see cref="HttpListenAddress"/> (<c>distributor.otlp_grpc_listen_port</c>, Loggia); 0 turns it off.</summary>
+    public int OtlpGrpcListenPort { get; set; } = 4317;
+
     /// <summary>Per-tenant limits (<c>limits_config</c>).</summary>
     public LimitsOptions Limits { get; } = new();
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Loggia.Core.Model;
@@ -18,21 +17,23 @@ namespace Loggia.Server.Http;
 public sealed class PushEndpoint
 {
     private static readonly Meter Meter = new("Loggia.Distributor");
-    private static readonly Counter<long> LinesReceived = Meter.CreateCounter<long>("loggia_distributor_lines_received_total", description: "Log lines accepted by push endpoints, per tenant.");
-    private static readonly Counter<long> BytesReceived = Meter.CreateCounter<long>("loggia_distributor_bytes_received_total", description: "Bytes of log lines accepted by push endpoints, per tenant.");
     private static readonly Histogram<double> PushDuration = Meter.CreateHistogram<double>("loggia_push_duration_seconds", description: "Time to answer a push request.");
 
     private readonly TenantResolver _tenants;
-    private readonly PushValidator _validator;
-    private readonly IPushIngester _ingester;
+    private readonly PushPipeline _pipeline;
     private readonly int _maxMessageBytes;
     private readonly TimeProvider _time;
 
     public PushEndpoint(TenantResolver tenants, PushValidator validator, IPushIngester ingester, long maxMessageBytes, TimeProvider time)
+        : this(tenants, new PushPipeline(validator, ingester), maxMessageBytes, time)
+    {
+    }
+
+    /// <summary>Creates the endpoint over a shared <see cref="PushPipeline"/>.</summary>
+    public PushEndpoint(TenantResolver tenants, PushPipeline pipeline, long maxMessageBytes, TimeProvider time)
     {
         _tenants = tenants;
-        _validator = validator;
-        _ingester = ingester;
+        _pipeline = pipeline;
         _maxMessageBytes = (int)Math.Min(maxMessageBytes, Array.MaxLength);
         _time = time;
     }
@@ -66,114 +67,44 @@ public sealed class PushEndpoint
             return;
         }
 
-        if (request.ContentLength > _maxMessageBytes)
+        using var body = await RequestBody.ReadAsync(request, _maxMessageBytes, context.RequestAborted);
+        if (body is null)
         {
-            await WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"received message larger than max ({request.ContentLength} vs {_maxMessageBytes})");
+            await WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, request.ContentLength > _maxMessageBytes
+                ? $"received message larger than max ({request.ContentLength} vs {_maxMessageBytes})"
+                : $"received message larger than max (more than {_maxMessageBytes} bytes)");
             return;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        PushRequest push;
         try
         {
-            var length = 0;
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (buffer.Length >= _maxMessageBytes)
-                    {
-                        await WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"received message larger than max (more than {_maxMessageBytes} bytes)");
-                        return;
-                    }
-
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, _maxMessageBytes + 1L));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                length += read;
-            }
-
-            PushRequest push;
-            try
-            {
-                var body = buffer.AsSpan(0, length);
-                var encoding = request.Headers.ContentEncoding.ToString();
-                push = native
-                    ? LokiPushParser.ParseNative(body, encoding, _time, _maxMessageBytes)
-                    : LokiPushParser.Parse(body, request.ContentType, encoding, _maxMessageBytes);
-            }
-            catch (PushRequestException e)
-            {
-                await WriteErrorAsync(context, e.StatusCode, e.Message);
-                return;
-            }
-
-            await IngestAsync(context, tenant, push);
+            var encoding = request.Headers.ContentEncoding.ToString();
+            push = native
+                ? LokiPushParser.ParseNative(body.Span, encoding, _time, _maxMessageBytes)
+                : LokiPushParser.Parse(body.Span, request.ContentType, encoding, _maxMessageBytes);
         }
-        finally
+        catch (PushRequestException e)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            await WriteErrorAsync(context, e.StatusCode, e.Message);
+            return;
         }
-    }
 
-    private async Task IngestAsync(HttpContext context, TenantId tenant, PushRequest push)
-    {
-        var validation = _validator.Validate(tenant, push);
-        var messages = new List<string>();
-        if (validation.ErrorMessage is { } validationError)
+        var outcome = await _pipeline.IngestAsync(tenant, push, context.RequestAborted);
+        if (outcome.IsBusy)
         {
-            messages.Add(validationError);
+            context.Response.Headers.RetryAfter = outcome.RetryAfterSeconds!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, outcome.BusyMessage!);
+            return;
         }
 
-        if (validation.AcceptedEntries > 0)
-        {
-            IngestOutcome outcome;
-            try
-            {
-                outcome = await _ingester.IngestAsync(tenant, validation.Accepted, context.RequestAborted);
-            }
-            catch (IngesterBusyException e)
-            {
-                context.Response.Headers.RetryAfter = e.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await WriteErrorAsync(context, StatusCodes.Status429TooManyRequests, e.Message);
-                return;
-            }
-
-            RecordReceived(tenant, validation.Accepted, outcome.RefusedMessages.Count);
-            messages.AddRange(outcome.RefusedMessages);
-        }
-
-        if (messages.Count == 0)
+        if (outcome.Messages.Count == 0)
         {
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return;
         }
 
-        await WriteErrorAsync(context, StatusCodes.Status400BadRequest, string.Join("; ", messages));
-    }
-
-    private static void RecordReceived(TenantId tenant, PushRequest accepted, int refused)
-    {
-        long lines = accepted.EntryCount - refused, bytes = 0;
-        foreach (var stream in accepted.Streams)
-        {
-            foreach (var entry in stream.Entries.Span)
-            {
-                bytes += entry.Line.Length;
-            }
-        }
-
-        var tag = new KeyValuePair<string, object?>("tenant", tenant.Value);
-        LinesReceived.Add(Math.Max(0, lines), tag);
-        BytesReceived.Add(bytes, tag);
+        await WriteErrorAsync(context, StatusCodes.Status400BadRequest, string.Join("; ", outcome.Messages));
     }
 
     /// <summary>Writes an error as Loki does: the message as plain text with a trailing newline.</summary>
