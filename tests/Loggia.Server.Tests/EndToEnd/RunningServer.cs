@@ -30,7 +30,7 @@ internal sealed class RunningServer : IAsyncDisposable
     public static async Task<RunningServer> StartAsync(bool authEnabled = false)
     {
         var data = Directory.CreateTempSubdirectory("loggia-e2e-").FullName;
-        var config = ConfigLoader.Load(["-server.http-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"], new Dictionary<string, string>());
+        var config = ConfigLoader.Load(["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"], new Dictionary<string, string>());
         var app = await LoggiaServer.BuildAsync(config);
         await app.StartAsync();
         return new RunningServer(data, app);
