@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using Loggia.Core.Model;
 using Loggia.Query.Execution;
+using Loggia.Query.Execution.Metrics;
+using Loggia.Query.LogQL.Syntax;
 
 namespace Loggia.Bench.LogQL;
 
@@ -53,7 +55,30 @@ internal static class LogQLThroughput
         Report("literal filter  {app=\"plain\"} |= \"f3c9e1d7-never\"", lines, plain, runs, () => LogQuery(sources[0], "{app=\"plain\"} |= \"f3c9e1d7-never\"", lines));
         Report("json            {app=\"json\"} | json | level=\"fatal\"", lines, json, runs, () => LogQuery(sources[1], "{app=\"json\"} | json | level=\"fatal\"", lines));
         Report("logfmt          {app=\"logfmt\"} | logfmt | level=\"fatal\"", lines, logfmt, runs, () => LogQuery(sources[2], "{app=\"logfmt\"} | logfmt | level=\"fatal\"", lines));
+        const string metric = "sum by (level) (count_over_time({app=\"json\"} | json [1m]))";
+        Report("metric          " + metric, lines, json, runs, () => MetricQuery(sources[1], metric, lines));
         return 0;
+    }
+
+    /// <summary>A range query over the hour, one-minute steps: 60 steps × the levels in the data.</summary>
+    private static long MetricQuery(ILogSource source, string query, long lines)
+    {
+        var result = new MetricQueryEngine().ExecuteAsync(
+            new MetricQueryRequest
+            {
+                Tenant = TenantId.Fake,
+                Expression = (SampleExpr)LogQLParser.Parse(query),
+                StartNanos = Start + 60_000_000_000L,
+                EndNanos = Start + 3_600_000_000_000L,
+                StepNanos = 60_000_000_000L,
+            },
+            (request, cancellationToken) => ValueTask.FromResult<IReadOnlyList<ILogSource>>([source]),
+            CancellationToken.None).GetAwaiter().GetResult();
+        if (result.Statistics.TotalLinesProcessed < lines * 99 / 100)
+        {
+            throw new InvalidOperationException($"processed {result.Statistics.TotalLinesProcessed} lines, expected about {lines}");
+        }
+        return result.Series.Count;
     }
 
     private static long LogQuery(ILogSource source, string query, long lines)

@@ -81,6 +81,12 @@ public sealed class MetricQueryEngine
             : (MetricResultType.Matrix, ToMatrix(evaluated, grid, request.MaxSeries));
     }
 
+    /// <summary>Loki's <c>canInjectVectorGrouping</c>: a sum over a count, rate, bytes or sum range aggregation without grouping.</summary>
+    private static bool CanInjectGrouping(VectorAggregationExpr vector, RangeAggregationExpr range) =>
+        vector.Op == VectorOp.Sum
+        && range.Grouping is null
+        && range.Op is RangeOp.CountOverTime or RangeOp.Rate or RangeOp.BytesOverTime or RangeOp.BytesRate or RangeOp.SumOverTime;
+
     private static async ValueTask<List<StepSeries>> EvaluateAsync(
         SampleExpr expr, MetricQueryRequest request, StepGrid grid, MetricSourceProvider sources, ScanTotals totals, CancellationToken token)
     {
@@ -89,7 +95,12 @@ public sealed class MetricQueryEngine
             case RangeAggregationExpr range:
                 return await RangeAggregationEvaluator.EvaluateAsync(range, request, grid, sources, totals, token).ConfigureAwait(false);
             case VectorAggregationExpr vector:
-                var inner = await EvaluateAsync(vector.Inner, request, grid, sources, totals, token).ConfigureAwait(false);
+                // Loki pushes a sum's grouping into the range aggregation below it (when that has none and is a
+                // counting or summing one): the same sums, but series are built from the grouping labels only, so
+                // `sum by (level) (count_over_time({…} | json [1m]))` does not make one series per distinct line.
+                var inner = vector.Inner is RangeAggregationExpr pushed && CanInjectGrouping(vector, pushed)
+                    ? await RangeAggregationEvaluator.EvaluateAsync(pushed, request, grid, sources, totals, token, vector.Grouping).ConfigureAwait(false)
+                    : await EvaluateAsync(vector.Inner, request, grid, sources, totals, token).ConfigureAwait(false);
                 return VectorAggregationEvaluator.Apply(vector, inner, grid.Count);
             case BinaryOpExpr binary when binary.Left is LiteralExpr left:
                 var right = await EvaluateAsync(binary.Right, request, grid, sources, totals, token).ConfigureAwait(false);

@@ -34,8 +34,9 @@ internal sealed class RangeAggregationEvaluator
     private readonly Dictionary<Labels, Series> _byLabels = [];
     private readonly SampleLabels _scratch = new();
     private readonly List<LabelPair> _pairs = [];
+    private readonly GroupedSeriesIndex<Series>? _grouped;
 
-    private RangeAggregationEvaluator(RangeAggregationExpr expr, RangeWindow window, PipelineProcessor processor, ScanTotals totals)
+    private RangeAggregationEvaluator(RangeAggregationExpr expr, RangeWindow window, PipelineProcessor processor, ScanTotals totals, Grouping? injectedGrouping)
     {
         _expr = expr;
         _window = window;
@@ -66,16 +67,37 @@ internal sealed class RangeAggregationEvaluator
                 _groupNames.Add(_unwrap.Label);
             }
         }
+        if (injectedGrouping is not null)
+        {
+            // A parent sum's grouping (see MetricQueryEngine): series keep only the `by` labels, or drop the
+            // `without` labels (and the unwrapped one, as Loki's extractor does).
+            _groupWithout = injectedGrouping.Without;
+            _groupNames = new HashSet<string>(injectedGrouping.Labels, StringComparer.Ordinal);
+            if (_groupWithout && _unwrap is not null)
+            {
+                _groupNames.Add(_unwrap.Label);
+            }
+        }
+        if (_groupNames is not null && !_groupWithout)
+        {
+            // `by (…)`: series are found from the grouping labels' values alone, without building each entry's labels.
+            var names = new string[_groupNames.Count];
+            _groupNames.CopyTo(names);
+            _grouped = new GroupedSeriesIndex<Series>(names);
+        }
     }
 
-    /// <summary>Opens the sources of <paramref name="expr"/> and evaluates it over <paramref name="grid"/>.</summary>
+    /// <summary>
+    /// Opens the sources of <paramref name="expr"/> and evaluates it over <paramref name="grid"/>;
+    /// <paramref name="injectedGrouping"/> is a parent sum's grouping pushed down to build fewer series.
+    /// </summary>
     public static async ValueTask<List<StepSeries>> EvaluateAsync(
-        RangeAggregationExpr expr, MetricQueryRequest request, StepGrid grid, MetricSourceProvider provider, ScanTotals totals, CancellationToken token)
+        RangeAggregationExpr expr, MetricQueryRequest request, StepGrid grid, MetricSourceProvider provider, ScanTotals totals, CancellationToken token, Grouping? injectedGrouping = null)
     {
         var range = expr.Range;
         var window = new RangeWindow(grid, range.Interval.Ticks * 100, range.Offset.Ticks * 100);
         var pipeline = LogPipeline.Compile(range.Selector);
-        var evaluator = new RangeAggregationEvaluator(expr, window, pipeline.CreateProcessor(), totals);
+        var evaluator = new RangeAggregationEvaluator(expr, window, pipeline.CreateProcessor(), totals, injectedGrouping);
 
         // Loki reads [start − range − offset, end − offset] (its "leap nanosecond" makes the end inclusive).
         var lastEvaluation = request.IsInstant ? request.StartNanos : request.EndNanos;
@@ -130,15 +152,14 @@ internal sealed class RangeAggregationEvaluator
                     continue;
                 }
                 _totals.PostFilterLines++;
-                var result = _processor.Labels;
                 Series series;
                 double value;
                 if (_unwrap is null)
                 {
-                    series = Resolve(result);
+                    series = _grouped is not null && !_processor.HasError ? ResolveGrouped() : Resolve(_processor.Labels);
                     value = op is RangeOp.BytesOverTime or RangeOp.BytesRate ? _processor.Line.Length : 1;
                 }
-                else if (!TryUnwrap(result, out series, out value))
+                else if (!TryUnwrap(out series, out value))
                 {
                     continue;
                 }
@@ -148,12 +169,10 @@ internal sealed class RangeAggregationEvaluator
     }
 
     /// <summary>Loki's label sample extractor: convert, then post filters; false drops the entry.</summary>
-    private bool TryUnwrap(LabelsResult result, out Series series, out double value)
+    private bool TryUnwrap(out Series series, out double value)
     {
         series = null!;
-        var all = result.All;
-        var text = all.Get(_unwrap!.Label);
-        if (string.IsNullOrEmpty(text))
+        if (!_processor.TryGetLabel(_unwrap!.Label, out var text) || string.IsNullOrEmpty(text))
         {
             // An entry without the label is skipped, not an error (Loki issue 6713).
             value = 0;
@@ -177,10 +196,11 @@ internal sealed class RangeAggregationEvaluator
         }
         if (converted && _postFilters.Length == 0)
         {
-            series = Resolve(result);
+            series = _grouped is not null && !_processor.HasError ? ResolveGrouped() : Resolve(_processor.Labels);
             return true;
         }
-        _scratch.Reset(all);
+        var result = _processor.Labels;
+        _scratch.Reset(result.All);
         if (!converted)
         {
             _scratch.SetError(ErrorLabels.SampleExtraction, error);
@@ -194,6 +214,32 @@ internal sealed class RangeAggregationEvaluator
         }
         series = _scratch.HasError ? ResolveLabels(_scratch.WithErrors()) : Resolve(result);
         return true;
+    }
+
+    private Series ResolveGrouped()
+    {
+        var grouped = _grouped!;
+        var values = grouped.Scratch;
+        for (var i = 0; i < values.Length; i++)
+        {
+            // Absent and empty are the same to a label set (empty values are not labels).
+            values[i] = _processor.TryGetLabel(grouped.Names[i], out var v) ? v : "";
+        }
+        if (grouped.TryGet(out var series))
+        {
+            return series;
+        }
+        _pairs.Clear();
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (values[i].Length > 0)
+            {
+                _pairs.Add(new LabelPair(grouped.Names[i], values[i]));
+            }
+        }
+        series = ResolveLabels(Labels.Create(_pairs.ToArray()));
+        grouped.Add(series);
+        return series;
     }
 
     private Series Resolve(LabelsResult result)

@@ -41,6 +41,16 @@ public sealed class PipelineProcessor
     }
 
     /// <summary>
+    /// The value of one label of the processed entry (any category), without building its <see cref="Labels"/>: for
+    /// consumers that need a few labels per entry, such as a metric query's grouping. Valid after
+    /// <see cref="Process"/> returned true.
+    /// </summary>
+    public bool TryGetLabel(string name, out string value) => _builder.TryGet(name, out value);
+
+    /// <summary>Whether the processed entry carries <c>__error__</c>.</summary>
+    public bool HasError => _builder.HasError;
+
+    /// <summary>
     /// Runs the pipeline over one entry. Returns false when a stage drops it; otherwise <see cref="Line"/> and
     /// <see cref="Labels"/> describe the result.
     /// </summary>
