@@ -124,8 +124,8 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
                     MaxSeries = storage.Options.Limits.MaxQuerySeries,
                     Timeout = storage.Options.Limits.QueryTimeout,
                 },
-                async (request, cancellationToken) => await OpenSourcesAsync(
-                    tenant, request.Scan.StreamMatcher, request.LineFilters, request.Scan.StartNanos, request.Scan.EndNanos, cancellationToken),
+                async (request, cancellationToken) => InParallelBatches(await OpenSourcesAsync(
+                    tenant, request.Scan.StreamMatcher, request.LineFilters, request.Scan.StartNanos, request.Scan.EndNanos, cancellationToken)),
                 context.RequestAborted);
         }
         catch (MetricQueryException e)
@@ -237,6 +237,22 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
     /// carries its time bounds, so the engine opens them in time order, in parallel batches, and only as far as the
     /// limit needs.
     /// </summary>
+    /// <summary>
+    /// A metric query reads every source once, one after another: blocks are grouped by the processor count so each
+    /// group is decoded and filtered on all cores while at most one group's entries are held in memory.
+    /// </summary>
+    private static List<ILogSource> InParallelBatches(List<ILogSource> sources)
+    {
+        var batch = Math.Max(1, Environment.ProcessorCount);
+        var result = new List<ILogSource>();
+        for (var i = 0; i < sources.Count; i += batch)
+        {
+            var group = sources.GetRange(i, Math.Min(batch, sources.Count - i));
+            result.Add(group.Count == 1 ? group[0] : new ParallelBlockSources(group));
+        }
+        return result;
+    }
+
     private Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken) =>
         querySources.OpenAsync(tenant, matcher, lineFilter, start, end, cancellationToken);
 
