@@ -16,8 +16,7 @@ namespace Loggia.Server.Http;
 /// what <c>| json</c>, failing that <c>| logfmt</c>, extracts from each line (parser named in <c>parsers</c>) — with
 /// Loki's type inference and their cardinality, at most <c>field_limit</c> (alias <c>limit</c>, default 1000) fields:
 /// <c>{"fields":[{"label":…,"type":…,"cardinality":…,"parsers":[…]|null}],"limit":…}</c>; the values endpoint
-/// answers <c>{"values":[…],"limit":…}</c>. Line parsing goes through the log pipeline, so it works as soon as the
-/// pipeline has its json/logfmt stages; until then only structured metadata is detected.
+/// answers <c>{"values":[…],"limit":…}</c>. Line parsing goes through the log pipeline's json and logfmt stages.
 /// </summary>
 public sealed class DetectedFieldsEndpoint(StorageEngine storage, TenantResolver tenants, QuerySources sources, TimeProvider time)
 {

@@ -58,6 +58,46 @@ public sealed class DrilldownEndToEndTests
     }
 
     [Fact]
+    public async Task DetectedFields_FromJsonAndLogfmtLines_WithParsersAndInferredTypes()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await server.PushLinesAsync(
+            null,
+            ("{\"app\":\"web\"}", -4 * Second, """{"status":200,"latency":"1.5s","cached":true,"user":{"id":"u1"}}"""),
+            ("{\"app\":\"web\"}", -3 * Second, """{"status":503,"latency":"250ms","cached":false,"user":{"id":"u2"}}"""),
+            ("{\"app\":\"worker\"}", -2 * Second, "level=warn ratio=0.25 size=10KB job=resize"),
+            ("{\"app\":\"worker\"}", -1 * Second, "level=info ratio=0.5 size=2MB job=resize"));
+
+        var response = await server.GetJsonAsync($"/loki/api/v1/detected_fields?query={RunningServer.Escape("{app=~\"web|worker\"}")}{Range}");
+        var fields = response.GetProperty("fields").EnumerateArray()
+            .Select(f => (
+                f.GetProperty("label").GetString(),
+                f.GetProperty("type").GetString(),
+                f.GetProperty("cardinality").GetInt32(),
+                string.Join(",", f.GetProperty("parsers").EnumerateArray().Select(p => p.GetString()))))
+            .ToList();
+        Assert.Equal(
+            [
+                ("cached", "boolean", 2, "json"),
+                ("job", "string", 1, "logfmt"),
+                ("latency", "duration", 2, "json"),
+                ("level", "string", 2, "logfmt"),
+                ("ratio", "float", 2, "logfmt"),
+                ("size", "bytes", 2, "logfmt"),
+                ("status", "int", 2, "json"),
+                ("user_id", "string", 2, "json"),
+            ],
+            fields);
+
+        var values = await server.GetJsonAsync($"/loki/api/v1/detected_field/user_id/values?query={RunningServer.Escape("{app=\"web\"}")}{Range}");
+        Assert.Equal(["u1", "u2"], values.GetProperty("values").EnumerateArray().Select(v => v.GetString()));
+
+        // Only the web stream: no logfmt fields.
+        var web = await server.GetJsonAsync($"/loki/api/v1/detected_fields?query={RunningServer.Escape("{app=\"web\"}")}{Range}");
+        Assert.Equal(["cached", "latency", "status", "user_id"], web.GetProperty("fields").EnumerateArray().Select(f => f.GetProperty("label").GetString()));
+    }
+
+    [Fact]
     public async Task Patterns_MinesTheRangesLines_WithSamplesPerStep()
     {
         await using var server = await RunningServer.StartAsync(authEnabled: true);

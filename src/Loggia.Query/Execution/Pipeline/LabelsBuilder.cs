@@ -35,6 +35,9 @@ internal sealed class LabelsBuilder
 
     public bool HasError => Error.Length != 0;
 
+    /// <summary>The entry's timestamp (Unix nanoseconds), set by the processor: templates read it as <c>__timestamp__</c>.</summary>
+    public long TimestampNanos { get; set; }
+
     public Labels Base => _base;
 
     /// <summary>Starts a new entry of the stream <paramref name="stream"/>.</summary>

@@ -88,7 +88,7 @@ public sealed class LogPipeline
                 KeepLabelsStage keep => new KeepLabelsStep(keep.Labels),
                 DecolorizeStage => new DecolorizeStep(),
                 LineFormatStage lineFormat => TemplateStages.CompileLineFormat(lineFormat),
-                LabelFormatStage labelFormat => TemplateStages.CompileLabelFormat(labelFormat),
+                LabelFormatStage labelFormat => TemplateStages.CompileLabelFormat(labelFormat, values),
                 _ => throw new NotSupportedException($"pipeline stage '{stage}' is not supported yet"),
             });
         }

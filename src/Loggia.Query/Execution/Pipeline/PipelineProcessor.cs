@@ -70,11 +70,11 @@ public sealed class PipelineProcessor
     public bool ProcessAfterLineFilters(long timestampNanos, ReadOnlySpan<byte> line, Labels stream, ReadOnlySpan<LabelPair> structuredMetadata)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        _ = timestampNanos;
         _labels = null;
         _labelsPending = false;
         var builder = _builder;
         builder.Reset(stream);
+        builder.TimestampNanos = timestampNanos;
         if (!structuredMetadata.IsEmpty)
         {
             builder.Add(LabelCategory.StructuredMetadata, structuredMetadata);

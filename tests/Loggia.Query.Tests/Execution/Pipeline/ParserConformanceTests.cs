@@ -166,13 +166,4 @@ public class ParserConformanceTests
         Assert.Equal("red text", Line("| decolorize", "\u001b[31mred\u001b[0m text"));
         Assert.Equal("plain", Line("| decolorize", "plain"));
     }
-
-    [Theory]
-    [InlineData("| line_format \"{{.a}}\"", "line_format")]
-    [InlineData("| label_format a=\"{{.b}}\"", "label_format")]
-    public void TemplateStages_AreNotSupportedYet(string pipeline, string stage)
-    {
-        var e = Assert.Throws<NotSupportedException>(() => Processor(pipeline));
-        Assert.Equal(stage + " is not supported yet", e.Message);
-    }
 }

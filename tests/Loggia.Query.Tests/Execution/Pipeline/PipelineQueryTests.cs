@@ -114,8 +114,4 @@ public class PipelineQueryTests
             CancellationToken.None);
         Assert.Equal("""{app="api", level="error", msg="again"}=4:{"level":"error","msg":"again"} ;""", Render(r));
     }
-
-    [Fact]
-    public void UnsupportedStage_FailsTheQuery() =>
-        Assert.Throws<NotSupportedException>(() => Run("{app=\"api\"} | line_format \"{{.msg}}\""));
 }
