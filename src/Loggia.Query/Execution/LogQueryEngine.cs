@@ -107,6 +107,9 @@ public sealed class LogQueryEngine
 
             var arena = new LineArena();
             var dedup = new DuplicateWindow();
+            var interval = request.IntervalNanos;
+            var lastReturned = 0L;
+            var anyReturned = false;
             while (returned < request.Limit)
             {
                 // Open every source that could hold an entry ordered before the merge's next one; with an empty
@@ -131,8 +134,17 @@ public sealed class LogQueryEngine
                 {
                     duplicates++;
                 }
+                else if (interval > 0 && anyReturned && (backward
+                    ? entry.TimestampNanos > lastReturned - interval
+                    : entry.TimestampNanos < lastReturned + interval))
+                {
+                    // Loki's `interval`: closer than the interval to the last returned entry (of any stream); skipped,
+                    // and not counted toward the limit.
+                }
                 else
                 {
+                    anyReturned = true;
+                    lastReturned = entry.TimestampNanos;
                     var copiedLine = arena.Copy(line);
                     dedup.Remember(top, entry.TimestampNanos, copiedLine);
                     Labels labels;

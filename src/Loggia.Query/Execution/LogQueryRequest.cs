@@ -37,6 +37,12 @@ public sealed record LogQueryRequest
     /// </summary>
     public bool CategorizeLabels { get; init; }
 
+    /// <summary>
+    /// Loki's <c>interval</c>: after an entry is returned, the next one is returned only when it is at least this
+    /// much later (forward) or earlier (backward), across all streams; zero returns every entry.
+    /// </summary>
+    public long IntervalNanos { get; init; }
+
     /// <summary>Deadline for the whole execution; <see langword="null"/> for none.</summary>
     public TimeSpan? Timeout { get; init; }
 }

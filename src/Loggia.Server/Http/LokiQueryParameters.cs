@@ -17,6 +17,9 @@ public sealed record LokiQueryParameters(string Query, long StartNanos, long End
     /// <summary>Loki's default <c>limit</c>.</summary>
     public const int DefaultLimit = 100;
 
+    /// <summary>Loki's <c>interval</c> for log range queries: the least time between two returned entries (zero: all).</summary>
+    public TimeSpan Interval { get; init; }
+
     /// <summary>Loki's default look-back when <c>start</c> is absent.</summary>
     public static readonly TimeSpan DefaultSince = TimeSpan.FromHours(1);
 
@@ -76,7 +79,21 @@ public sealed record LokiQueryParameters(string Query, long StartNanos, long End
             return false;
         }
 
-        parameters = new LokiQueryParameters(query, start, end, limit, forward, step, IsInstant: false);
+        // `interval` (log queries): only entries at least this far apart are returned; absent means every entry.
+        var interval = TimeSpan.Zero;
+        var intervalText = form["interval"].ToString();
+        if (intervalText.Length > 0 && !TryParseStep(intervalText, start, end, out interval, out error))
+        {
+            return false;
+        }
+
+        if (interval < TimeSpan.Zero)
+        {
+            error = "interval must be >= 0";
+            return false;
+        }
+
+        parameters = new LokiQueryParameters(query, start, end, limit, forward, step, IsInstant: false) { Interval = interval };
         return true;
     }
 

@@ -192,6 +192,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
                     StartNanos = parameters.StartNanos,
                     EndNanos = parameters.EndNanos,
                     Limit = parameters.Limit,
+                    IntervalNanos = parameters.Interval.Ticks * 100,
                     Direction = parameters.Forward ? QueryDirection.Forward : QueryDirection.Backward,
                     CategorizeLabels = flags != LokiResponseEncoding.None,
                     Timeout = storage.Options.Limits.QueryTimeout,

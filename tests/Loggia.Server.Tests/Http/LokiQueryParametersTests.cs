@@ -53,6 +53,11 @@ public sealed class LokiQueryParametersTests
         Assert.True(p.Forward);
         Assert.True(LokiQueryParameters.TryParseRange(Form(("step", "0.5")), Now, 5000, out p, out _));
         Assert.Equal(TimeSpan.FromMilliseconds(500), p.Step);
+        Assert.Equal(TimeSpan.Zero, p.Interval);
+        Assert.True(LokiQueryParameters.TryParseRange(Form(("interval", "15")), Now, 5000, out p, out _));
+        Assert.Equal(TimeSpan.FromSeconds(15), p.Interval);
+        Assert.True(LokiQueryParameters.TryParseRange(Form(("interval", "1m")), Now, 5000, out p, out _));
+        Assert.Equal(TimeSpan.FromMinutes(1), p.Interval);
     }
 
     [Theory]
@@ -64,6 +69,8 @@ public sealed class LokiQueryParametersTests
     [InlineData("step", "1ms", "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")]
     [InlineData("step", "soon", "cannot parse \"soon\" to a valid duration")]
     [InlineData("start", "1763900000", "end timestamp must not be before or equal to start time")]
+    [InlineData("interval", "-5", "interval must be >= 0")]
+    [InlineData("interval", "often", "cannot parse \"often\" to a valid duration")]
     public void InvalidParameters_GetLokisMessages(string key, string value, string message)
     {
         Assert.False(LokiQueryParameters.TryParseRange(Form((key, value)), Now, 5000, out _, out var error));
