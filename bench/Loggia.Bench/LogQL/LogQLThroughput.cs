@@ -8,7 +8,7 @@ using Loggia.Query.LogQL.Syntax;
 namespace Loggia.Bench.LogQL;
 
 /// <summary>
-/// <c>Loggia.Bench logql [--lines N] [--runs R]</c>: LogQL execution throughput on one core over N entries
+/// <c>Loggia.Bench logql [--lines N] [--runs R] [--only CASE]</c>: LogQL execution throughput on one core over N entries
 /// (10 M by default) of decompressed data in memory — a literal line filter, <c>| json</c>, <c>| logfmt</c> and a
 /// metric query. Each case runs R times (5 by default) after a warm-up; the median is reported in lines/s and MB/s.
 /// Queries are chosen so that every line goes through the measured stage (a needle that never matches, a label
@@ -18,10 +18,13 @@ internal static class LogQLThroughput
 {
     private static readonly long Start = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds() * 1_000_000L;
 
+    private static string? _only;
+
     public static int Run(string[] args)
     {
         var lines = 10_000_000L;
         var runs = 5;
+        string? only = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -32,12 +35,16 @@ internal static class LogQLThroughput
                 case "--runs":
                     runs = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
                     break;
+                case "--only":
+                    only = args[i + 1];
+                    break;
                 default:
                     Console.Error.WriteLine($"unknown option {args[i]}");
                     return 2;
             }
         }
 
+        _only = only;
         const int pool = 500_000;
         var plain = LineCorpus.Plain(pool);
         var json = LineCorpus.Json(pool);
@@ -96,6 +103,10 @@ internal static class LogQLThroughput
 
     private static void Report(string name, long lines, LineCorpus corpus, int runs, Func<long> run)
     {
+        if (_only is not null && !name.StartsWith(_only, StringComparison.Ordinal))
+        {
+            return;
+        }
         try
         {
             run(); // warm-up (JIT, caches)

@@ -20,11 +20,20 @@ internal static class JsonScanner
     public const string UnknownValueType = "Unknown value type";
 
     private static readonly SearchValues<byte> QuoteOrBackslash = SearchValues.Create("\"\\"u8);
-    private static readonly SearchValues<byte> TokenEnds = SearchValues.Create(" \n\r\t,}]"u8);
+    /// <summary>The bytes that end a number, boolean or null token.</summary>
+    public static readonly SearchValues<byte> TokenEnds = SearchValues.Create(" \n\r\t,}]"u8);
     private static readonly SearchValues<byte> NotWhitespace = SearchValues.Create(" \n\r\t"u8);
 
     /// <summary>The index of the first non-white-space byte, or -1.</summary>
-    public static int NextToken(ReadOnlySpan<byte> data) => data.IndexOfAnyExcept(NotWhitespace);
+    public static int NextToken(ReadOnlySpan<byte> data)
+    {
+        // Compact JSON has no white space between tokens: check the first byte before a vectorized search.
+        if (!data.IsEmpty && data[0] > ' ')
+        {
+            return 0;
+        }
+        return data.IndexOfAnyExcept(NotWhitespace);
+    }
 
     /// <summary>
     /// <paramref name="data"/> starts after an opening quote: the index just past the closing quote, or -1; whether
@@ -33,7 +42,21 @@ internal static class JsonScanner
     public static int StringEnd(ReadOnlySpan<byte> data, out bool escaped)
     {
         escaped = false;
+        // Most keys and values are short: a plain loop over the first bytes beats setting up a vectorized search.
+        var head = Math.Min(data.Length, 32);
         var i = 0;
+        for (; i < head; i++)
+        {
+            var b = data[i];
+            if (b == '"')
+            {
+                return i + 1;
+            }
+            if (b == '\\')
+            {
+                break;
+            }
+        }
         while (true)
         {
             var j = data[i..].IndexOfAny(QuoteOrBackslash);

@@ -11,14 +11,17 @@ namespace Loggia.Query.Execution.Pipeline;
 /// Precedence follows Loki: a parsed label replaces structured metadata and stream labels of the same name,
 /// structured metadata replaces stream labels, and a stream label never replaces either. Results are interned:
 /// <see cref="ToResult"/> returns the same <see cref="LabelsResult"/> instance for every entry with the same
-/// categorized label sets.
+/// categorized label sets. Parsers add values as UTF-8 bytes (<see cref="SetUtf8"/>), which become strings only when
+/// read (<see cref="TryGet"/>, <see cref="CollectAll"/>): a label filter that drops the entry costs no string for
+/// the values it did not look at.
 /// </remarks>
 internal sealed class LabelsBuilder
 {
     private static readonly IComparer<LabelPair> ByName = Comparer<LabelPair>.Create(
         static (a, b) => string.CompareOrdinal(a.Name, b.Name) is var c and not 0 ? c : string.CompareOrdinal(a.Value, b.Value));
 
-    private readonly LabelPairList[] _add = [new(), new(), new()];
+    private readonly LabelSlotList[] _add = [new(), new(), new()];
+    private readonly LabelValueInterner _values;
     private readonly List<string> _deleted = [];
     private readonly Dictionary<Labels, LabelsResult> _unchanged = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<int, LabelsResult> _results = [];
@@ -26,6 +29,11 @@ internal sealed class LabelsBuilder
     private readonly LabelPairList[] _split = [new(), new(), new()];
     private LabelPair[] _sortBuffer = new LabelPair[16];
     private Labels _base = Labels.Empty;
+    private byte[] _arena = new byte[1024];
+    private int _arenaLength;
+
+    /// <summary>A builder whose pending UTF-8 values become strings through <paramref name="values"/>.</summary>
+    public LabelsBuilder(LabelValueInterner values) => _values = values;
 
     /// <summary>The error (<c>__error__</c>), empty when none.</summary>
     public string Error { get; set; } = "";
@@ -48,8 +56,37 @@ internal sealed class LabelsBuilder
         _add[0].Clear();
         _add[1].Clear();
         _add[2].Clear();
+        _arenaLength = 0;
         Error = "";
         ErrorDetails = "";
+    }
+
+    /// <summary>Copies the labels added so far (and the error) to <paramref name="snapshot"/>, for <see cref="RestoreFrom"/>.</summary>
+    public void SaveTo(LabelsSnapshot snapshot)
+    {
+        for (var c = 0; c < _add.Length; c++)
+        {
+            _add[c].CopyTo(snapshot.Added[c]);
+        }
+        snapshot.Deleted.Clear();
+        snapshot.Deleted.AddRange(_deleted);
+        snapshot.ArenaLength = _arenaLength;
+        snapshot.Error = Error;
+        snapshot.ErrorDetails = ErrorDetails;
+    }
+
+    /// <summary>Returns to the state saved by <see cref="SaveTo"/> for the same entry.</summary>
+    public void RestoreFrom(LabelsSnapshot snapshot)
+    {
+        for (var c = 0; c < _add.Length; c++)
+        {
+            snapshot.Added[c].CopyTo(_add[c]);
+        }
+        _deleted.Clear();
+        _deleted.AddRange(snapshot.Deleted);
+        _arenaLength = snapshot.ArenaLength;
+        Error = snapshot.Error;
+        ErrorDetails = snapshot.ErrorDetails;
     }
 
     /// <summary>Whether the stream labels have <paramref name="name"/> (parsers then add <c>_extracted</c>).</summary>
@@ -88,7 +125,7 @@ internal sealed class LabelsBuilder
             var i = list.IndexOf(name);
             if (i >= 0)
             {
-                value = list[i].Value;
+                value = ValueOf(ref list[i]);
                 return true;
             }
         }
@@ -105,8 +142,42 @@ internal sealed class LabelsBuilder
     public string GetOrEmpty(string name) => TryGet(name, out var v) ? v : "";
 
     /// <summary>Sets a label, honouring Loki's precedence Parsed &gt; StructuredMetadata &gt; Stream.</summary>
-    public void Set(LabelCategory category, string name, string value)
+    public void Set(LabelCategory category, string name, string value) => SetSlot(category, new LabelSlot(name, value));
+
+    /// <summary>
+    /// <see cref="Set"/> with the value as UTF-8 bytes, decoded only if something reads it: verbatim (invalid UTF-8
+    /// becomes U+FFFD), or with <paramref name="replaceInvalid"/> every invalid byte and U+FFFD a space, as Loki's
+    /// parsers do. The bytes are copied, so the caller's buffer may change afterwards.
+    /// </summary>
+    public void SetUtf8(LabelCategory category, string name, ReadOnlySpan<byte> value, bool replaceInvalid)
     {
+        if (value.IsEmpty)
+        {
+            SetSlot(category, new LabelSlot(name, ""));
+            return;
+        }
+        if (_arena.Length - _arenaLength < value.Length)
+        {
+            Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaLength + value.Length));
+        }
+        value.CopyTo(_arena.AsSpan(_arenaLength));
+        SetSlot(category, new LabelSlot(name, _arenaLength, value.Length, replaceInvalid));
+        _arenaLength += value.Length;
+    }
+
+    private string ValueOf(ref LabelSlot slot)
+    {
+        if (slot.Value is null)
+        {
+            var bytes = _arena.AsSpan(slot.Start, slot.Length);
+            slot.Value = slot.ReplaceInvalid ? _values.GetReplacingInvalid(bytes) : _values.Get(bytes);
+        }
+        return slot.Value;
+    }
+
+    private void SetSlot(LabelCategory category, in LabelSlot slot)
+    {
+        var name = slot.Name;
         switch (category)
         {
             case LabelCategory.Parsed:
@@ -131,11 +202,11 @@ internal sealed class LabelsBuilder
         var i = list.IndexOf(name);
         if (i >= 0)
         {
-            list[i] = new LabelPair(name, value);
+            list[i] = slot;
         }
         else
         {
-            list.Add(new LabelPair(name, value));
+            list.Add(slot);
         }
     }
 
@@ -164,18 +235,20 @@ internal sealed class LabelsBuilder
                 continue;
             }
             var i = stream.IndexOf(l.Name);
-            all.Add(i >= 0 ? new LabelPair(l.Name, stream[i].Value) : l);
+            all.Add(i >= 0 ? new LabelPair(l.Name, ValueOf(ref stream[i])) : l);
         }
-        foreach (var l in metadata.Items)
+        for (var i = 0; i < metadata.Count; i++)
         {
+            ref var l = ref metadata[i];
             if (!parsed.Contains(l.Name))
             {
-                all.Add(l);
+                all.Add(new LabelPair(l.Name, ValueOf(ref l)));
             }
         }
-        foreach (var l in parsed.Items)
+        for (var i = 0; i < parsed.Count; i++)
         {
-            all.Add(l);
+            ref var l = ref parsed[i];
+            all.Add(new LabelPair(l.Name, ValueOf(ref l)));
         }
         if (Error.Length != 0)
         {

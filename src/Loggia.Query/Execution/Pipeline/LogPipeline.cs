@@ -59,7 +59,7 @@ public sealed class LogPipeline
     public PipelineProcessor CreateProcessor()
     {
         var values = new LabelValueInterner();
-        return new PipelineProcessor(LineFilters, CreateSteps(values));
+        return new PipelineProcessor(LineFilters, CreateSteps(values), values);
     }
 
     private PipelineStep[] CreateSteps(LabelValueInterner values)
@@ -76,9 +76,9 @@ public sealed class LogPipeline
             FlushFilters(steps, filters);
             steps.Add(stage switch
             {
-                JsonParserStage { Extractions.Count: 0 } => new JsonParserStep(values),
+                JsonParserStage { Extractions.Count: 0 } => new JsonParserStep(),
                 JsonParserStage json => new JsonExpressionParserStep(json.Extractions, values),
-                LogfmtParserStage { Extractions.Count: 0 } logfmt => new LogfmtParserStep(logfmt.Strict, logfmt.KeepEmpty, values),
+                LogfmtParserStage { Extractions.Count: 0 } logfmt => new LogfmtParserStep(logfmt.Strict, logfmt.KeepEmpty),
                 LogfmtParserStage logfmt => new LogfmtExpressionParserStep(logfmt.Strict, logfmt.Extractions, values),
                 RegexpParserStage regexp => new RegexpParserStep(regexp.Regex),
                 PatternParserStage pattern => new PatternParserStep(pattern.Pattern, values),

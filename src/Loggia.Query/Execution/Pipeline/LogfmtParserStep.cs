@@ -6,7 +6,7 @@ namespace Loggia.Query.Execution.Pipeline;
 /// and sets <c>__error__="LogfmtParserErr"</c> with the decoder's message. Keys without a value (and empty
 /// values) are dropped unless <c>--keep-empty</c>.
 /// </summary>
-internal sealed class LogfmtParserStep(bool strict, bool keepEmpty, LabelValueInterner values) : PipelineStep
+internal sealed class LogfmtParserStep(bool strict, bool keepEmpty) : PipelineStep
 {
     private static readonly Func<ReadOnlySpan<byte>, string> Sanitize = static key => LabelNames.Sanitize(key);
 
@@ -37,7 +37,7 @@ internal sealed class LogfmtParserStep(bool strict, bool keepEmpty, LabelValueIn
             {
                 continue;
             }
-            labels.Set(LabelCategory.Parsed, name.For(labels), values.GetReplacingInvalid(value));
+            labels.SetUtf8(LabelCategory.Parsed, name.For(labels), value, replaceInvalid: true);
         }
         if (strict && decoder.Error is { } error)
         {

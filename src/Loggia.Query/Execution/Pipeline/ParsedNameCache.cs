@@ -1,3 +1,5 @@
+using Loggia.Core.Model;
+
 namespace Loggia.Query.Execution.Pipeline;
 
 /// <summary>
@@ -26,6 +28,8 @@ internal sealed class ParsedNameCache
 internal sealed class ParsedName(string name)
 {
     private string? _extracted;
+    private Labels? _lastBase;
+    private string _lastName = name;
 
     public string Name { get; } = name;
 
@@ -33,5 +37,15 @@ internal sealed class ParsedName(string name)
     public string Extracted => _extracted ??= Name + LabelNames.DuplicateSuffix;
 
     /// <summary>The name to set on an entry of the builder's stream.</summary>
-    public string For(LabelsBuilder labels) => labels.BaseHas(Name) ? Extracted : Name;
+    public string For(LabelsBuilder labels)
+    {
+        // A scan reads many entries of one stream in a row: remember the answer for the last stream's labels.
+        var stream = labels.Base;
+        if (!ReferenceEquals(stream, _lastBase))
+        {
+            _lastName = labels.BaseHas(Name) ? Extracted : Name;
+            _lastBase = stream;
+        }
+        return _lastName;
+    }
 }

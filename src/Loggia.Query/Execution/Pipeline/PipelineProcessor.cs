@@ -11,14 +11,15 @@ public sealed class PipelineProcessor
 {
     private readonly LinePipeline _leadingFilters;
     private readonly PipelineStep[] _steps;
-    private readonly LabelsBuilder _builder = new();
+    private readonly LabelsBuilder _builder;
     private byte[] _lineScratch = new byte[256];
     private int _lineLength;
     private LabelsResult? _labels;
     private bool _labelsPending;
 
-    internal PipelineProcessor(LinePipeline leadingFilters, PipelineStep[] steps)
+    internal PipelineProcessor(LinePipeline leadingFilters, PipelineStep[] steps, LabelValueInterner values)
     {
+        _builder = new LabelsBuilder(values);
         _leadingFilters = leadingFilters;
         _steps = steps;
     }
