@@ -56,6 +56,7 @@ public static partial class LoggiaServer
         builder.Services.AddSingleton<QueryEndpoints>();
         builder.Services.AddReadApi();
         builder.Services.AddHostedService<FlushService>();
+        builder.Services.AddHostedService<RetentionService>();
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Loggia.Server");
         foreach (var warning in config.Warnings)

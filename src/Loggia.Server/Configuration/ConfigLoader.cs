@@ -200,6 +200,12 @@ public static partial class ConfigLoader
         {
             var key = (keyNode as YamlScalarNode)?.Value ?? "";
             var path = prefix.Length == 0 ? key : prefix + "." + key;
+            if (prefix.Length == 0 && key == RetentionConfig.OverridesSection)
+            {
+                RetentionConfig.ParseOverrides(valueNode, options, file, errors, warnings);
+                continue;
+            }
+
             if (prefix.Length == 0 && !knownSections.Contains(key))
             {
                 warnings.Add($"config: section '{key}' is not supported by Loggia and is ignored");
@@ -222,6 +228,9 @@ public static partial class ConfigLoader
                         Apply(option, value, $"{file} line {scalar.Start.Line}", options, errors);
                     }
 
+                    break;
+                case YamlSequenceNode list when path == "limits_config.retention_stream":
+                    options.Limits.RetentionStream = RetentionConfig.ParseStreams(list, path, file, errors);
                     break;
                 default:
                     warnings.Add($"config: option '{path}' is not supported by Loggia and is ignored");

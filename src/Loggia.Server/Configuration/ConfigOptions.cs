@@ -44,6 +44,9 @@ public static class ConfigOptions
         Duration("limits_config.query_timeout", "querier.query-timeout", "Longest a query may run (then 504).", o => o.Limits.QueryTimeout, (o, v) => o.Limits.QueryTimeout = v),
         Duration("limits_config.max_query_length", "store.max-query-length", "Longest time range of a query (0: unlimited).", o => o.Limits.MaxQueryLength, (o, v) => o.Limits.MaxQueryLength = v),
         Duration("limits_config.retention_period", "store.retention", "How long data is kept (0: forever).", o => o.Limits.RetentionPeriod, (o, v) => o.Limits.RetentionPeriod = v),
+        Boolean("compactor.retention_enabled", "compactor.retention-enabled", "Delete data older than its retention period.", o => o.RetentionEnabled, (o, v) => o.RetentionEnabled = v),
+        Duration("compactor.compaction_interval", "compactor.compaction-interval", "How often retention runs.", o => o.CompactionInterval, (o, v) => o.CompactionInterval = v),
+        Duration("compactor.retention_delete_delay", "compactor.retention-delete-delay", "How long removed block files stay for queries already reading them.", o => o.RetentionDeleteDelay, (o, v) => o.RetentionDeleteDelay = v),
     ];
 
     private static string? Set(Action set)

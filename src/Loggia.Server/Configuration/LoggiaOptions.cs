@@ -59,6 +59,34 @@ public sealed class LoggiaOptions
 
     /// <summary>Per-tenant limits (<c>limits_config</c>).</summary>
     public LimitsOptions Limits { get; } = new();
+
+    /// <summary>Whether retention deletes expired data (<c>compactor.retention_enabled</c>); off by default, as in Loki.</summary>
+    public bool RetentionEnabled { get; set; }
+
+    /// <summary>How often retention runs (<c>compactor.compaction_interval</c>).</summary>
+    public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long the files of a removed block stay for queries already reading them (<c>compactor.retention_delete_delay</c>).</summary>
+    public TimeSpan RetentionDeleteDelay { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// Per-tenant retention overrides (<c>overrides.&lt;tenant&gt;.retention_period</c> and <c>retention_stream</c>,
+    /// the shape of Loki's runtime overrides file, here in the main file).
+    /// </summary>
+    public Dictionary<string, RetentionOverride> TenantOverrides { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One <c>retention_stream</c> rule as configured: a stream selector, its priority and its period.</summary>
+public sealed record RetentionStreamOption(string Selector, int Priority, TimeSpan Period);
+
+/// <summary>A tenant's retention settings that differ from <c>limits_config</c>; null keeps the default.</summary>
+public sealed class RetentionOverride
+{
+    /// <summary>The tenant's <c>retention_period</c>.</summary>
+    public TimeSpan? RetentionPeriod { get; set; }
+
+    /// <summary>The tenant's <c>retention_stream</c> rules (replacing the default ones).</summary>
+    public IReadOnlyList<RetentionStreamOption>? RetentionStream { get; set; }
 }
 
 /// <summary>Loki's per-tenant limits, with Loki's defaults.</summary>
@@ -108,4 +136,7 @@ public sealed class LimitsOptions
 
     /// <summary><c>limits_config.retention_period</c> (0 = keep forever).</summary>
     public TimeSpan RetentionPeriod { get; set; } = TimeSpan.Zero;
+
+    /// <summary><c>limits_config.retention_stream</c>: per-stream periods, chosen by priority.</summary>
+    public IReadOnlyList<RetentionStreamOption> RetentionStream { get; set; } = [];
 }

@@ -131,9 +131,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         {
             block = BlockWriter.Write(DataDirectory, tenant.Value, flush.Streams, new BlockWriterOptions { CompressionLevel = Options.FlushCompressionLevel });
             Head.RegisterBlock(flush, block.Id);
-            var info = new BlockInfo(block.Id, tenant.Value, block.RelativePath.Replace('\\', '/'), block.Index.MinTime, block.Index.MaxTime,
-                block.Index.Rows, block.Bytes, block.Index.Streams.Count, block.Index.ParquetChecksum.ToString("x8", CultureInfo.InvariantCulture),
-                DateTimeOffset.UtcNow, Level: 0);
+            var info = block.ToBlockInfo(DateTimeOffset.UtcNow, level: 0);
             await Catalog.PublishAsync(info, cancellationToken);
         }
         catch

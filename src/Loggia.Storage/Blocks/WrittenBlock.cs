@@ -1,3 +1,6 @@
+using System.Globalization;
+using Loggia.Storage.Catalog;
+
 namespace Loggia.Storage.Blocks;
 
 /// <summary>A block file and its index, durable on disk, ready to be recorded in the catalog.</summary>
@@ -10,4 +13,11 @@ public sealed record WrittenBlock(string Id, string Tenant, string RelativePath,
 {
     /// <summary>The sidecar path for a block file path.</summary>
     public static string IndexPathFor(string parquetPath) => Path.ChangeExtension(parquetPath, ".idx");
+
+    /// <summary>The catalog record of this block.</summary>
+    /// <param name="createdAt">When the block was written.</param>
+    /// <param name="level">0 for a block flushed from the head, more for a block rewritten by compaction or retention.</param>
+    public BlockInfo ToBlockInfo(DateTimeOffset createdAt, int level) =>
+        new(Id, Tenant, RelativePath.Replace('\\', '/'), Index.MinTime, Index.MaxTime, Index.Rows, Bytes, Index.Streams.Count,
+            Index.ParquetChecksum.ToString("x8", CultureInfo.InvariantCulture), createdAt, level);
 }

@@ -23,14 +23,25 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public WebApplication App { get; }
 
+    /// <summary>The server's data directory.</summary>
+    public string DataDirectory => _data;
+
     public Uri BaseAddress { get; }
 
     public HttpClient Client { get; }
 
-    public static async Task<RunningServer> StartAsync(bool authEnabled = false)
+    /// <summary>Starts a server; <paramref name="yaml"/> is a config file for it (flags still win).</summary>
+    public static async Task<RunningServer> StartAsync(bool authEnabled = false, string? yaml = null)
     {
         var data = Directory.CreateTempSubdirectory("loggia-e2e-").FullName;
-        var config = ConfigLoader.Load(["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"], new Dictionary<string, string>());
+        List<string> args = ["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"];
+        if (yaml is not null)
+        {
+            var file = Path.Combine(data, "config.yaml");
+            File.WriteAllText(file, yaml);
+            args.Insert(0, $"-config.file={file}");
+        }
+        var config = ConfigLoader.Load(args, new Dictionary<string, string>());
         var app = await LoggiaServer.BuildAsync(config);
         await app.StartAsync();
         return new RunningServer(data, app);

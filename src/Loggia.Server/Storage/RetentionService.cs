@@ -1,0 +1,47 @@
+using Loggia.Server.Configuration;
+using Loggia.Storage.Blocks;
+using Loggia.Storage.Catalog;
+using Loggia.Storage.Retention;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Loggia.Server.Storage;
+
+/// <summary>Runs retention every <c>compactor.compaction_interval</c> when <c>compactor.retention_enabled</c> is set.</summary>
+public sealed partial class RetentionService(StorageEngine storage, LoggiaOptions options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+{
+    private readonly ILogger _logger = loggers.CreateLogger<RetentionService>();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.RetentionEnabled)
+        {
+            return;
+        }
+        var policies = new RetentionPolicies(options);
+        using var enforcer = new RetentionEnforcer(storage.DataDirectory, storage.Catalog, policies.For, time, options.RetentionDeleteDelay,
+            loggers.CreateLogger("Loggia.Retention"), new BlockWriterOptions { CompressionLevel = options.FlushCompressionLevel });
+        var interval = options.CompactionInterval > TimeSpan.Zero ? options.CompactionInterval : TimeSpan.FromMinutes(10);
+        using var timer = new PeriodicTimer(interval, time);
+        do
+        {
+            try
+            {
+                await enforcer.RunAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CatalogException or BlockCorruptException)
+            {
+                // Nothing is deleted by a failed pass: the catalog swap is the last step. The next tick retries.
+                LogRetentionFailed(_logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "retention pass failed; will retry")]
+    private static partial void LogRetentionFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,97 @@
+using Loggia.Core.Model;
+using Loggia.Parquet.Data;
+
+namespace Loggia.Storage.Blocks;
+
+/// <summary>
+/// Reads a block back into <see cref="BlockStreamInput"/>s, the form <see cref="BlockWriter"/> takes: for
+/// rewriting a block without some of its rows (retention, deletes) or merging blocks (compaction).
+/// </summary>
+public static class BlockStreamReader
+{
+    /// <summary>
+    /// The entries of every stream of the block at <paramref name="parquetPath"/> with a timestamp at or after
+    /// <paramref name="keepFrom"/>(stream): <see cref="long.MinValue"/> keeps a whole stream,
+    /// <see cref="long.MaxValue"/> none of it. Streams left empty are omitted; entries stay in block order.
+    /// </summary>
+    /// <exception cref="BlockCorruptException">The block cannot be read.</exception>
+    public static IReadOnlyList<BlockStreamInput> Read(string parquetPath, BlockIndex index, Func<BlockStreamRange, long> keepFrom)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(keepFrom);
+        var cutoffs = new Dictionary<long, (BlockStreamRange Range, long From, List<BlockEntry> Entries)>();
+        var chosen = new List<int>();
+        var earliest = long.MaxValue;
+        for (var s = 0; s < index.Streams.Count; s++)
+        {
+            var stream = index.Streams[s];
+            var from = keepFrom(stream);
+            if (from > stream.MaxTime)
+            {
+                continue;
+            }
+            chosen.Add(s);
+            cutoffs[unchecked((long)stream.Fingerprint)] = (stream, from, []);
+            earliest = Math.Min(earliest, from);
+        }
+        if (chosen.Count == 0)
+        {
+            return [];
+        }
+
+        using (var reader = BlockReader.Open(parquetPath, index))
+        {
+            var batch = new RowBatch(BlockSchema.Schema, 4096);
+            reader.Read(chosen, earliest, long.MaxValue, batch, b =>
+            {
+                Collect(b, cutoffs);
+                return true;
+            });
+        }
+
+        var result = new List<BlockStreamInput>(cutoffs.Count);
+        foreach (var (range, _, entries) in cutoffs.Values)
+        {
+            if (entries.Count == 0)
+            {
+                continue;
+            }
+            var labels = Labels.Parse(range.Labels);
+            var pairs = new List<KeyValuePair<string, string>>(labels.Count);
+            foreach (var pair in labels.Pairs)
+            {
+                pairs.Add(new KeyValuePair<string, string>(pair.Name, pair.Value));
+            }
+            result.Add(new BlockStreamInput(range.Fingerprint, range.Labels, pairs, entries));
+        }
+        return result;
+    }
+
+    private static void Collect(RowBatch batch, Dictionary<long, (BlockStreamRange Range, long From, List<BlockEntry> Entries)> streams)
+    {
+        var timestamps = batch.Int64s(BlockSchema.Timestamp);
+        var ids = batch.Int64s(BlockSchema.StreamId);
+        var lines = batch.Binaries(BlockSchema.Line);
+        var metadata = batch.Maps(BlockSchema.Metadata);
+        for (var r = 0; r < batch.RowCount; r++)
+        {
+            if (!streams.TryGetValue(ids[r], out var stream) || timestamps[r] < stream.From)
+            {
+                continue;
+            }
+            List<KeyValuePair<string, string>>? pairs = null;
+            var count = metadata.EntryCount(r);
+            if (count > 0)
+            {
+                pairs = new List<KeyValuePair<string, string>>(count);
+                var first = metadata.EntryOffsets[r];
+                for (var e = 0; e < count; e++)
+                {
+                    pairs.Add(new KeyValuePair<string, string>(metadata.Keys.GetString(first + e), metadata.Values.GetString(first + e)));
+                }
+            }
+            // The batch's buffers are reused for the next row group: the line must be copied.
+            stream.Entries.Add(new BlockEntry(timestamps[r], lines[r].ToArray(), pairs));
+        }
+    }
+}
