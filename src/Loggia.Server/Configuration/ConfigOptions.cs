@@ -47,6 +47,10 @@ public static class ConfigOptions
         Boolean("compactor.retention_enabled", "compactor.retention-enabled", "Delete data older than its retention period.", o => o.RetentionEnabled, (o, v) => o.RetentionEnabled = v),
         Duration("compactor.compaction_interval", "compactor.compaction-interval", "How often retention runs.", o => o.CompactionInterval, (o, v) => o.CompactionInterval = v),
         Duration("compactor.retention_delete_delay", "compactor.retention-delete-delay", "How long removed block files stay for queries already reading them.", o => o.RetentionDeleteDelay, (o, v) => o.RetentionDeleteDelay = v),
+        Text("limits_config.deletion_mode", "compactor.deletion-mode", "Delete API: disabled, filter-only (hidden from queries) or filter-and-delete (also removed from blocks).", o => o.Limits.DeletionMode, (o, v) =>
+            v is "disabled" or "filter-only" or "filter-and-delete" ? Set(() => o.Limits.DeletionMode = v) : $"'{v}' is not one of disabled, filter-only, filter-and-delete"),
+        Duration("compactor.delete_request_cancel_period", "compactor.delete-request-cancel-period", "How long a delete request can be cancelled before the compactor removes its lines.", o => o.DeleteRequestCancelPeriod, (o, v) => o.DeleteRequestCancelPeriod = v),
+        Duration("compactor.delete_max_interval", "compactor.delete-max-interval", "Largest max_interval a delete request may ask for (0: no limit).", o => o.DeleteMaxInterval, (o, v) => o.DeleteMaxInterval = v),
     ];
 
     private static string? Set(Action set)

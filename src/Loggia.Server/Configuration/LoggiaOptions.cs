@@ -69,6 +69,12 @@ public sealed class LoggiaOptions
     /// <summary>How long the files of a removed block stay for queries already reading them (<c>compactor.retention_delete_delay</c>).</summary>
     public TimeSpan RetentionDeleteDelay { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>How long a delete request can be cancelled before its lines are removed from blocks (<c>compactor.delete_request_cancel_period</c>).</summary>
+    public TimeSpan DeleteRequestCancelPeriod { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The largest <c>max_interval</c> a delete request may give (<c>compactor.delete_max_interval</c>; 0: no limit).</summary>
+    public TimeSpan DeleteMaxInterval { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>
     /// Per-tenant retention overrides (<c>overrides.&lt;tenant&gt;.retention_period</c> and <c>retention_stream</c>,
     /// the shape of Loki's runtime overrides file, here in the main file).
@@ -139,4 +145,7 @@ public sealed class LimitsOptions
 
     /// <summary><c>limits_config.retention_stream</c>: per-stream periods, chosen by priority.</summary>
     public IReadOnlyList<RetentionStreamOption> RetentionStream { get; set; } = [];
+
+    /// <summary><c>limits_config.deletion_mode</c>: <c>disabled</c>, <c>filter-only</c> or <c>filter-and-delete</c> (Loki's default).</summary>
+    public string DeletionMode { get; set; } = "filter-and-delete";
 }

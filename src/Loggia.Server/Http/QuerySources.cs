@@ -1,5 +1,6 @@
 using Loggia.Core.Model;
 using Loggia.Query.Execution;
+using Loggia.Query.Execution.Deletion;
 using Loggia.Query.Sources;
 using Loggia.Server.Storage;
 using Loggia.Storage.Blocks;
@@ -11,7 +12,8 @@ namespace Loggia.Server.Http;
 /// blocks overlapping the range, minus the blocks the head still serves, so no entry is seen twice; and the
 /// streams (label sets) of a range from the head and the blocks' index sidecars without reading any line.
 /// </summary>
-public sealed class QuerySources(StorageEngine storage)
+/// <remarks>Entries removed by delete requests are hidden here, for every endpoint (Loki's query-time filtering).</remarks>
+public sealed class QuerySources(StorageEngine storage, DeleteRequestRegistry deletes)
 {
     /// <summary>
     /// The head (first) and the published blocks overlapping [start, end), minus blocks the head still serves. Each
@@ -19,18 +21,22 @@ public sealed class QuerySources(StorageEngine storage)
     /// </summary>
     public async Task<List<ILogSource>> OpenAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken)
     {
+        var deletion = await deletes.FilterAsync(tenant, start, end, cancellationToken);
         var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
-        var sources = new List<ILogSource> { head };
+        var sources = new List<ILogSource> { Filtered(head, deletion) };
         foreach (var block in await storage.Catalog.FindAsync(tenant.Value, start, Math.Max(start, end - 1), cancellationToken))
         {
             if (!head.BlocksStillInHead.Contains(block.Id))
             {
-                sources.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos));
+                sources.Add(Filtered(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos), deletion));
             }
         }
 
         return sources;
     }
+
+    private static ILogSource Filtered(ILogSource source, DeletionFilter? deletion) =>
+        deletion is null ? source : new DeletionFilteringSource(source, deletion);
 
     /// <summary>Streams (label sets) of a tenant in [start, end] from the head and the blocks' index sidecars.</summary>
     public async Task<List<Labels>> SeriesAsync(TenantId tenant, StreamMatcher matcher, long start, long end, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Loggia.Server.Storage;
 using Loggia.Server.Tail;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,7 +17,9 @@ public static class ReadApiRoutes
     public static IServiceCollection AddReadApi(this IServiceCollection services)
     {
         services.AddSingleton<TailBroadcaster>();
+        services.AddSingleton<DeleteRequestRegistry>();
         services.AddSingleton<QuerySources>();
+        services.AddSingleton<DeleteEndpoint>();
         services.AddSingleton<TailEndpoint>();
         services.AddSingleton<LegacyEndpoints>();
         services.AddSingleton<IndexStatsEndpoint>();
@@ -40,6 +43,7 @@ public static class ReadApiRoutes
         var detectedLabels = app.Services.GetRequiredService<DetectedLabelsEndpoint>();
         var detectedFields = app.Services.GetRequiredService<DetectedFieldsEndpoint>();
         var patterns = app.Services.GetRequiredService<PatternsEndpoint>();
+        var delete = app.Services.GetRequiredService<DeleteEndpoint>();
         string[] getPost = ["GET", "POST"];
 
         app.MapGet("/loki/api/v1/tail", tail.TailAsync);
@@ -51,6 +55,10 @@ public static class ReadApiRoutes
         app.MapMethods("/loki/api/v1/detected_fields", getPost, detectedFields.FieldsAsync);
         app.MapMethods("/loki/api/v1/detected_field/{name}/values", getPost, (HttpContext context, string name) => detectedFields.ValuesAsync(context, name));
         app.MapMethods("/loki/api/v1/patterns", getPost, patterns.HandleAsync);
+        app.MapPost("/loki/api/v1/delete", delete.AddAsync);
+        app.MapPut("/loki/api/v1/delete", delete.AddAsync);
+        app.MapGet("/loki/api/v1/delete", delete.ListAsync);
+        app.MapDelete("/loki/api/v1/delete", delete.CancelAsync);
 
         app.MapGet("/api/prom/tail", tail.LegacyTailAsync);
         app.MapMethods("/api/prom/query", getPost, legacy.QueryAsync);

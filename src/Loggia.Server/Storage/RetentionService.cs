@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace Loggia.Server.Storage;
 
 /// <summary>Runs retention every <c>compactor.compaction_interval</c> when <c>compactor.retention_enabled</c> is set.</summary>
-public sealed partial class RetentionService(StorageEngine storage, LoggiaOptions options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+/// <remarks>Each pass also processes the delete requests whose cancellation period is over (<see cref="DeleteRequestProcessor"/>), after retention, so the two never replace the same block at once.</remarks>
+public sealed partial class RetentionService(StorageEngine storage, DeleteRequestRegistry deletes, LoggiaOptions options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<RetentionService>();
 
@@ -19,8 +20,11 @@ public sealed partial class RetentionService(StorageEngine storage, LoggiaOption
             return;
         }
         var policies = new RetentionPolicies(options);
+        var writerOptions = new BlockWriterOptions { CompressionLevel = options.FlushCompressionLevel };
         using var enforcer = new RetentionEnforcer(storage.DataDirectory, storage.Catalog, policies.For, time, options.RetentionDeleteDelay,
-            loggers.CreateLogger("Loggia.Retention"), new BlockWriterOptions { CompressionLevel = options.FlushCompressionLevel });
+            loggers.CreateLogger("Loggia.Retention"), writerOptions);
+        var deleter = new DeleteRequestProcessor(storage, deletes, time, options.DeleteRequestCancelPeriod, options.RetentionDeleteDelay,
+            writerOptions, loggers.CreateLogger("Loggia.Deletes"));
         var interval = options.CompactionInterval > TimeSpan.Zero ? options.CompactionInterval : TimeSpan.FromMinutes(10);
         using var timer = new PeriodicTimer(interval, time);
         do
@@ -28,6 +32,7 @@ public sealed partial class RetentionService(StorageEngine storage, LoggiaOption
             try
             {
                 await enforcer.RunAsync(stoppingToken);
+                await deleter.RunAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

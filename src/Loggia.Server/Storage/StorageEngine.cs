@@ -29,10 +29,11 @@ public sealed partial class StorageEngine : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _flushLock = new(1, 1);
 
-    private StorageEngine(string dataDirectory, IBlockCatalog catalog, Head head, WriteAheadLog wal, LoggiaOptions options, ILogger logger)
+    private StorageEngine(string dataDirectory, SqliteBlockCatalog catalog, Head head, WriteAheadLog wal, LoggiaOptions options, ILogger logger)
     {
         DataDirectory = dataDirectory;
         Catalog = catalog;
+        DeleteRequests = catalog;
         Head = head;
         Wal = wal;
         Options = options;
@@ -43,6 +44,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public string DataDirectory { get; }
 
     public IBlockCatalog Catalog { get; }
+
+    /// <summary>Delete requests, kept in the same catalog database as the blocks.</summary>
+    public IDeleteRequestStore DeleteRequests { get; }
 
     public Head Head { get; }
 

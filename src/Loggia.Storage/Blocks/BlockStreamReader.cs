@@ -15,11 +15,20 @@ public static class BlockStreamReader
     /// <see cref="long.MaxValue"/> none of it. Streams left empty are omitted; entries stay in block order.
     /// </summary>
     /// <exception cref="BlockCorruptException">The block cannot be read.</exception>
-    public static IReadOnlyList<BlockStreamInput> Read(string parquetPath, BlockIndex index, Func<BlockStreamRange, long> keepFrom)
+    public static IReadOnlyList<BlockStreamInput> Read(string parquetPath, BlockIndex index, Func<BlockStreamRange, long> keepFrom) =>
+        Read(parquetPath, index, keepFrom, static _ => null);
+
+    /// <summary>
+    /// As <see cref="Read(string, BlockIndex, Func{BlockStreamRange, long})"/>, and also leaves out the rows that
+    /// the stream's <paramref name="remove"/> filter (null: none) says to remove.
+    /// </summary>
+    /// <exception cref="BlockCorruptException">The block cannot be read.</exception>
+    public static IReadOnlyList<BlockStreamInput> Read(string parquetPath, BlockIndex index, Func<BlockStreamRange, long> keepFrom, Func<BlockStreamRange, BlockRowFilter?> remove)
     {
         ArgumentNullException.ThrowIfNull(index);
         ArgumentNullException.ThrowIfNull(keepFrom);
-        var cutoffs = new Dictionary<long, (BlockStreamRange Range, long From, List<BlockEntry> Entries)>();
+        ArgumentNullException.ThrowIfNull(remove);
+        var cutoffs = new Dictionary<long, StreamState>();
         var chosen = new List<int>();
         var earliest = long.MaxValue;
         for (var s = 0; s < index.Streams.Count; s++)
@@ -31,7 +40,7 @@ public static class BlockStreamReader
                 continue;
             }
             chosen.Add(s);
-            cutoffs[unchecked((long)stream.Fingerprint)] = (stream, from, []);
+            cutoffs[unchecked((long)stream.Fingerprint)] = new StreamState(stream, from, remove(stream), []);
             earliest = Math.Min(earliest, from);
         }
         if (chosen.Count == 0)
@@ -50,7 +59,7 @@ public static class BlockStreamReader
         }
 
         var result = new List<BlockStreamInput>(cutoffs.Count);
-        foreach (var (range, _, entries) in cutoffs.Values)
+        foreach (var (range, _, _, entries) in cutoffs.Values)
         {
             if (entries.Count == 0)
             {
@@ -67,7 +76,9 @@ public static class BlockStreamReader
         return result;
     }
 
-    private static void Collect(RowBatch batch, Dictionary<long, (BlockStreamRange Range, long From, List<BlockEntry> Entries)> streams)
+    private sealed record StreamState(BlockStreamRange Range, long From, BlockRowFilter? Remove, List<BlockEntry> Entries);
+
+    private static void Collect(RowBatch batch, Dictionary<long, StreamState> streams)
     {
         var timestamps = batch.Int64s(BlockSchema.Timestamp);
         var ids = batch.Int64s(BlockSchema.StreamId);
@@ -89,6 +100,10 @@ public static class BlockStreamReader
                 {
                     pairs.Add(new KeyValuePair<string, string>(metadata.Keys.GetString(first + e), metadata.Values.GetString(first + e)));
                 }
+            }
+            if (stream.Remove is { } remove && remove(timestamps[r], lines[r], pairs))
+            {
+                continue;
             }
             // The batch's buffers are reused for the next row group: the line must be copied.
             stream.Entries.Add(new BlockEntry(timestamps[r], lines[r].ToArray(), pairs));

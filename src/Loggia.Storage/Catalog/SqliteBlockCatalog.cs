@@ -17,7 +17,7 @@ namespace Loggia.Storage.Catalog;
 /// </para>
 /// <para>All SQL is parameterised. The class is safe to use from many threads.</para>
 /// </remarks>
-public sealed class SqliteBlockCatalog : IBlockCatalog
+public sealed partial class SqliteBlockCatalog : IBlockCatalog, IDeleteRequestStore
 {
     // Enough for the query fan-out of one process; extra readers beyond this are opened and closed per call.
     private const int MaxIdleReaders = 4;

@@ -40,8 +40,32 @@ internal static class SqliteCatalogSchema
             """,
         ]);
 
+    /// <summary>
+    /// Version 2: delete requests (Loki's <c>/loki/api/v1/delete</c>). Their times are Unix milliseconds, the
+    /// precision Loki's API gives them; <c>swept_at</c> is when the compactor last removed the request's lines from
+    /// blocks (null while only query-time filtering applies).
+    /// </summary>
+    public static readonly CatalogMigration Version2 = new(
+        2,
+        "delete requests",
+        [
+            """
+            CREATE TABLE delete_requests (
+                id         TEXT    NOT NULL,
+                tenant     TEXT    NOT NULL,
+                query      TEXT    NOT NULL,
+                start_ms   INTEGER NOT NULL,
+                end_ms     INTEGER NOT NULL,
+                created_ms INTEGER NOT NULL,
+                swept_ms   INTEGER,
+                PRIMARY KEY (tenant, id),
+                CHECK (start_ms <= end_ms)
+            ) STRICT
+            """,
+        ]);
+
     /// <summary>All steps in order; the last one's version is the version this build writes.</summary>
-    public static readonly IReadOnlyList<CatalogMigration> Migrations = [Version1];
+    public static readonly IReadOnlyList<CatalogMigration> Migrations = [Version1, Version2];
 
     /// <summary>
     /// Created before any step, so the version can be read from every database this code ever

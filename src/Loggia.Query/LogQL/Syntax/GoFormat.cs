@@ -180,7 +180,7 @@ internal static class GoString
 }
 
 /// <summary>Durations as Go (time.ParseDuration/String) and Prometheus (model.ParseDuration/String) handle them.</summary>
-internal static partial class GoDuration
+public static partial class GoDuration
 {
     private const long NanosPerTick = 100;
 
@@ -189,6 +189,7 @@ internal static partial class GoDuration
 
     private static readonly long[] PrometheusUnitsMs = [365L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, 24L * 3600 * 1000, 3600L * 1000, 60L * 1000, 1000L, 1L];
 
+    /// <summary>Prometheus' model.ParseDuration, with its error message.</summary>
     public static bool TryParsePrometheus(string s, out TimeSpan value, out string error)
     {
         value = TimeSpan.Zero;
