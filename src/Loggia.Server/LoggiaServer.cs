@@ -53,6 +53,8 @@ public static partial class LoggiaServer
             services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(), options.MaxReceiveMessageBytes, time));
         builder.Services.AddSingleton(services => new OtlpGrpcEndpoint(
             services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(), options.MaxReceiveMessageBytes, time));
+        builder.Services.AddSingleton(services => new ClefEndpoint(
+            services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(), options.MaxReceiveMessageBytes, options.ClefApiKey));
         builder.Services.AddSingleton<QueryEndpoints>();
         builder.Services.AddReadApi();
         builder.Services.AddHostedService<FlushService>();
@@ -72,6 +74,9 @@ public static partial class LoggiaServer
         app.MapPost("/loki/api/v1/push", push.HandleLokiPushAsync);
         app.MapPost("/api/prom/push", push.HandleLokiPushAsync);
         app.MapPost("/api/v1/logs", push.HandleNativePushAsync);
+        var clef = app.Services.GetRequiredService<ClefEndpoint>();
+        app.MapPost("/ingest/clef", clef.HandleAsync);
+        app.MapPost("/api/events/raw", clef.HandleAsync);
         app.MapMethods("/loki/api/v1/query_range", ["GET", "POST"], query.QueryRangeAsync);
         app.MapMethods("/loki/api/v1/query", ["GET", "POST"], query.QueryAsync);
         app.MapMethods("/loki/api/v1/labels", ["GET", "POST"], query.LabelsAsync);

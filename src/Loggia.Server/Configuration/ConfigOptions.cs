@@ -28,6 +28,7 @@ public static class ConfigOptions
         Size("ingester.max_head_size", "ingester.max-head-size", "Head memory budget: beyond it pushes get 429 with Retry-After until flushes catch up (Loggia).", 16 * 1024 * 1024, o => o.HeadMaxBytes, (o, v) => o.HeadMaxBytes = v),
         Integer("ingester.block_compression_level", "ingester.block-compression-level", "zstd level of blocks flushed from the head (Loggia).", 1, 19, o => o.FlushCompressionLevel, (o, v) => o.FlushCompressionLevel = v),
         Size("distributor.max_recv_msg_size", "distributor.max-recv-msg-size", "Largest push body after decompression (larger: 413).", 1024, o => o.MaxReceiveMessageBytes, (o, v) => o.MaxReceiveMessageBytes = v),
+        Text("clef.api_key", "clef.api-key", "When set, CLEF/Seq ingestion requires this API key (X-Seq-ApiKey header or apiKey parameter) (Loggia).", o => o.ClefApiKey, (o, v) => Set(() => o.ClefApiKey = v)),
         Integer("distributor.otlp_grpc_listen_port", "distributor.otlp-grpc-listen-port", "Port of the OTLP/gRPC logs receiver (HTTP/2 cleartext; 0: off) (Loggia).", 0, 65535, o => o.OtlpGrpcListenPort, (o, v) => o.OtlpGrpcListenPort = v),
         Number("limits_config.ingestion_rate_mb", "distributor.ingestion-rate-limit-mb", "Per-tenant ingestion rate in MB/s.", o => o.Limits.IngestionRateMB, (o, v) => o.Limits.IngestionRateMB = v),
         Number("limits_config.ingestion_burst_size_mb", "distributor.ingestion-burst-size-mb", "Per-tenant ingestion burst in MB.", o => o.Limits.IngestionBurstSizeMB, (o, v) => o.Limits.IngestionBurstSizeMB = v),

@@ -69,6 +69,9 @@ public sealed class LoggiaOptions
     /// <summary>How long the files of a removed block stay for queries already reading them (<c>compactor.retention_delete_delay</c>).</summary>
     public TimeSpan RetentionDeleteDelay { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>The API key CLEF/Seq senders must present (<c>clef.api_key</c>); empty: none required. A secret: never logged.</summary>
+    public string ClefApiKey { get; set; } = "";
+
     /// <summary>How long a delete request can be cancelled before its lines are removed from blocks (<c>compactor.delete_request_cancel_period</c>).</summary>
     public TimeSpan DeleteRequestCancelPeriod { get; set; } = TimeSpan.FromHours(24);
 
