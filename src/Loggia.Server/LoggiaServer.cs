@@ -55,6 +55,9 @@ public static partial class LoggiaServer
             services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(), options.MaxReceiveMessageBytes, time));
         builder.Services.AddSingleton(services => new ClefEndpoint(
             services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(), options.MaxReceiveMessageBytes, options.ClefApiKey));
+        builder.Services.AddSingleton(services => new ElasticsearchEndpoint(
+            services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(),
+            new Loggia.Ingest.Elasticsearch.BulkDecoder(options.ElasticsearchLabelFields), options.MaxReceiveMessageBytes, time));
         builder.Services.AddSingleton<QueryEndpoints>();
         builder.Services.AddReadApi();
         builder.Services.AddHostedService<FlushService>();
@@ -77,6 +80,12 @@ public static partial class LoggiaServer
         var clef = app.Services.GetRequiredService<ClefEndpoint>();
         app.MapPost("/ingest/clef", clef.HandleAsync);
         app.MapPost("/api/events/raw", clef.HandleAsync);
+        var elasticsearch = app.Services.GetRequiredService<ElasticsearchEndpoint>();
+        string[] postPut = ["POST", "PUT"];
+        app.MapMethods("/", ["GET", "HEAD"], ElasticsearchEndpoint.InfoAsync);
+        app.MapGet("/_license", ElasticsearchEndpoint.LicenseAsync);
+        app.MapMethods("/_bulk", postPut, elasticsearch.BulkAsync);
+        app.MapMethods("/{index}/_bulk", postPut, elasticsearch.BulkAsync);
         app.MapMethods("/loki/api/v1/query_range", ["GET", "POST"], query.QueryRangeAsync);
         app.MapMethods("/loki/api/v1/query", ["GET", "POST"], query.QueryAsync);
         app.MapMethods("/loki/api/v1/labels", ["GET", "POST"], query.LabelsAsync);

@@ -72,6 +72,9 @@ public sealed class LoggiaOptions
     /// <summary>The API key CLEF/Seq senders must present (<c>clef.api_key</c>); empty: none required. A secret: never logged.</summary>
     public string ClefApiKey { get; set; } = "";
 
+    /// <summary>Document fields that become stream labels in Elasticsearch bulk ingestion (<c>elasticsearch.label_fields</c>).</summary>
+    public IReadOnlyList<string> ElasticsearchLabelFields { get; set; } = ["service.name", "host.name"];
+
     /// <summary>How long a delete request can be cancelled before its lines are removed from blocks (<c>compactor.delete_request_cancel_period</c>).</summary>
     public TimeSpan DeleteRequestCancelPeriod { get; set; } = TimeSpan.FromHours(24);
 

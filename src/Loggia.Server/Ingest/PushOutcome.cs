@@ -1,3 +1,5 @@
+using Loggia.Ingest.Loki;
+
 namespace Loggia.Server.Ingest;
 
 /// <summary>
@@ -11,6 +13,12 @@ namespace Loggia.Server.Ingest;
 /// <param name="BusyMessage">Why the ingester is busy, when <paramref name="RetryAfterSeconds"/> is set.</param>
 public sealed record PushOutcome(int AcceptedEntries, int RejectedEntries, IReadOnlyList<string> Messages, int? RetryAfterSeconds = null, string? BusyMessage = null)
 {
+    /// <summary>
+    /// Which entries validation rejected (stream and entry indices of the request), for protocols that answer per
+    /// item (Elasticsearch bulk). Entries the ingester refused afterwards are only counted.
+    /// </summary>
+    public IReadOnlyList<PushRejection> ValidationRejections { get; init; } = [];
+
     /// <summary>Whether the push was refused as a whole for backpressure (retry later).</summary>
     public bool IsBusy => RetryAfterSeconds is not null;
 }

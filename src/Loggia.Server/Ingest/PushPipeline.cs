@@ -64,7 +64,10 @@ public sealed class PushPipeline
             messages.AddRange(outcome.RefusedMessages);
         }
 
-        return new PushOutcome(validation.AcceptedEntries - refused, validation.RejectedEntries + refused, messages);
+        return new PushOutcome(validation.AcceptedEntries - refused, validation.RejectedEntries + refused, messages)
+        {
+            ValidationRejections = validation.Rejections,
+        };
     }
 
     private static void RecordReceived(TenantId tenant, PushRequest accepted, int refused)
