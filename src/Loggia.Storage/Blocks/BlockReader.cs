@@ -93,18 +93,28 @@ public sealed class BlockReader : IDisposable
     /// <see cref="BlockIndex.Streams"/>, ascending) that may fall in [<paramref name="from"/>, <paramref name="to"/>]:
     /// whole row groups outside the range are skipped; rows are not filtered by time here (the caller
     /// checks each timestamp). Each batch holds timestamp, stream_id, line and metadata.
-    /// <paramref name="onBatch"/> returns false to stop early.
+    /// <paramref name="onBatch"/> returns false to stop early. With <paramref name="required"/>, row groups whose token
+    /// filters rule out a required token are skipped too (sidecars without filters skip nothing);
+    /// <paramref name="statistics"/>, when given, counts what was read and skipped.
     /// </summary>
-    public void Read(IReadOnlyList<int> streamIndexes, long from, long to, RowBatch batch, Func<RowBatch, bool> onBatch)
+    public void Read(IReadOnlyList<int> streamIndexes, long from, long to, RowBatch batch, Func<RowBatch, bool> onBatch,
+        RequiredTokens? required = null, BlockScanStatistics? statistics = null)
     {
         ArgumentNullException.ThrowIfNull(streamIndexes);
         ArgumentNullException.ThrowIfNull(onBatch);
         var groups = Index.RowGroups;
+        var blooms = required is { IsEmpty: false } ? Index.Blooms : null;
         for (var g = 0; g < groups.Count; g++)
         {
             var group = groups[g];
             if (group.MaxTime < from || group.MinTime > to)
             {
+                continue;
+            }
+
+            if (blooms is not null && !blooms[g].MayMatch(required!))
+            {
+                statistics?.AddSkippedByBloom(CompressedBytes(g));
                 continue;
             }
 
@@ -137,11 +147,24 @@ public sealed class BlockReader : IDisposable
                 throw new BlockCorruptException("block data is unreadable: " + e.Reason, _path, e);
             }
 
+            statistics?.AddRead(CompressedBytes(g));
             if (!onBatch(batch))
             {
                 return;
             }
         }
+    }
+
+    /// <summary>Compressed bytes of a row group's column chunks (the bytes a full read of it would fetch).</summary>
+    private long CompressedBytes(int rowGroup)
+    {
+        var total = 0L;
+        foreach (var column in _parquet.Metadata.RowGroups[rowGroup].Columns)
+        {
+            total += column.MetaData?.TotalCompressedSize ?? 0;
+        }
+
+        return total;
     }
 
     /// <summary>Keeps only rows of timestamp pages whose bounds overlap [from, to], when the block has a page index.</summary>
