@@ -20,7 +20,7 @@ public sealed partial class RetentionService(StorageEngine storage, LoggiaOption
         }
         var policies = new RetentionPolicies(options);
         using var enforcer = new RetentionEnforcer(storage.DataDirectory, storage.Catalog, policies.For, time, options.RetentionDeleteDelay,
-            loggers.CreateLogger("Loggia.Retention"), new BlockWriterOptions { CompressionLevel = options.FlushCompressionLevel });
+            loggers.CreateLogger("Loggia.Retention"), new BlockWriterOptions { CompressionLevel = options.FlushCompressionLevel, BloomFalsePositiveRate = options.BloomFalsePositiveRate });
         var interval = options.CompactionInterval > TimeSpan.Zero ? options.CompactionInterval : TimeSpan.FromMinutes(10);
         using var timer = new PeriodicTimer(interval, time);
         do
