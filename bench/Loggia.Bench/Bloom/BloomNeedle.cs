@@ -31,7 +31,7 @@ internal static class BloomNeedle
             {
                 var dir = Path.Combine(root, rate == 0 ? "plain" : "bloom");
                 var (paths, writeSeconds, parquetBytes, bloomBytes) = WriteBlocks(dir, corpus, blocks, linesPerBlock, rate);
-                var expr = LogQLParser.ParseLogSelector($"{{app=\"bench\"}} |= \" {Needle} \"");
+                var expr = LogQLParser.ParseLogSelector($"{{app=\"bench\"}} |= \"id={Needle} \"");
                 var filter = LogPipeline.Compile(expr).LineFilters;
                 var times = new List<double>();
                 BlockScanStatistics? last = null;

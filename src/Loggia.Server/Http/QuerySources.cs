@@ -16,8 +16,10 @@ public sealed class QuerySources(StorageEngine storage)
     /// <summary>
     /// The head (first) and the published blocks overlapping [start, end), minus blocks the head still serves. Each
     /// block carries its catalog time bounds, so limit queries open them in time order and only as far as needed.
+    /// Block scans count row groups read and skipped by bloom filters into <paramref name="statistics"/>, when given.
     /// </summary>
-    public async Task<List<ILogSource>> OpenAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken)
+    public async Task<List<ILogSource>> OpenAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken,
+        BlockScanStatistics? statistics = null)
     {
         var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
         var sources = new List<ILogSource> { head };
@@ -25,7 +27,7 @@ public sealed class QuerySources(StorageEngine storage)
         {
             if (!head.BlocksStillInHead.Contains(block.Id))
             {
-                sources.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos));
+                sources.Add(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos, statistics));
             }
         }
 

@@ -112,10 +112,14 @@ public sealed class BlockReader : IDisposable
                 continue;
             }
 
-            if (blooms is not null && !blooms[g].MayMatch(required!))
+            if (blooms is not null)
             {
-                statistics?.AddSkippedByBloom(CompressedBytes(g));
-                continue;
+                statistics?.AddTestedByBloom();
+                if (!blooms[g].MayMatch(required!))
+                {
+                    statistics?.AddSkippedByBloom(CompressedBytes(g));
+                    continue;
+                }
             }
 
             var selection = new RowSelection();

@@ -10,6 +10,7 @@ public sealed class BlockScanStatistics
     private long _bytesRead;
     private long _rowGroupsSkippedByBloom;
     private long _bytesSkippedByBloom;
+    private long _rowGroupsTestedByBloom;
 
     /// <summary>Row groups decoded.</summary>
     public long RowGroupsRead => Interlocked.Read(ref _rowGroupsRead);
@@ -22,6 +23,11 @@ public sealed class BlockScanStatistics
 
     /// <summary>Compressed bytes of the row groups skipped by token filters.</summary>
     public long BytesSkippedByBloom => Interlocked.Read(ref _bytesSkippedByBloom);
+
+    /// <summary>Row groups tested against token filters (skipped or not).</summary>
+    public long RowGroupsTestedByBloom => Interlocked.Read(ref _rowGroupsTestedByBloom);
+
+    internal void AddTestedByBloom() => Interlocked.Increment(ref _rowGroupsTestedByBloom);
 
     internal void AddRead(long bytes)
     {
