@@ -134,16 +134,24 @@ public sealed class BlockIndex
         return output.WrittenSpan.ToArray();
     }
 
-    /// <summary>Parses an index; damage raises <see cref="BlockCorruptException"/> naming <paramref name="path"/>.</summary>
-    public static BlockIndex Parse(ReadOnlySpan<byte> data, string? path = null)
+    /// <summary>Parses an index (copying <paramref name="data"/>); damage raises <see cref="BlockCorruptException"/> naming <paramref name="path"/>.</summary>
+    public static BlockIndex Parse(ReadOnlySpan<byte> data, string? path = null) => Parse(data.ToArray(), path);
+
+    /// <summary>
+    /// Parses an index; its bloom filters keep slices of <paramref name="data"/> (not copies), so the caller must not
+    /// change the array afterwards. Damage raises <see cref="BlockCorruptException"/> naming <paramref name="path"/>.
+    /// </summary>
+    public static BlockIndex Parse(byte[] data, string? path = null)
     {
-        if (data.Length < Magic.Length + 4 + 1 + 4 || !data[..Magic.Length].SequenceEqual(Magic))
+        ArgumentNullException.ThrowIfNull(data);
+        ReadOnlySpan<byte> bytes = data;
+        if (bytes.Length < Magic.Length + 4 + 1 + 4 || !bytes[..Magic.Length].SequenceEqual(Magic))
         {
             throw new BlockCorruptException("not a block index (bad magic or too short)", path);
         }
 
-        var body = data[..^4];
-        if (Crc32C.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]))
+        var body = bytes[..^4];
+        if (Crc32C.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]))
         {
             throw new BlockCorruptException("block index checksum mismatch", path);
         }
@@ -169,6 +177,7 @@ public sealed class BlockIndex
             }
 
             var length = reader.UInt32();
+            var sectionOffset = data.Length - 4 - reader.Remaining.Length;
             var section = new SpanReader(reader.Bytes(length), path);
             switch (id)
             {
@@ -196,7 +205,7 @@ public sealed class BlockIndex
 
                     break;
                 case BloomsSection:
-                    blooms = ReadBlooms(section.Remaining, path);
+                    blooms = ReadBlooms(data.AsMemory(sectionOffset, (int)length), path);
                     break;
                 default:
                     break; // a section of a later version: skipped
@@ -217,21 +226,21 @@ public sealed class BlockIndex
     }
 
     /// <summary>Null when the filters were built with a token definition this build does not know: they cannot be trusted.</summary>
-    private static List<RowGroupBlooms>? ReadBlooms(ReadOnlySpan<byte> payload, string? path)
+    private static List<RowGroupBlooms>? ReadBlooms(ReadOnlyMemory<byte> payload, string? path)
     {
-        var reader = new SpanReader(payload, path);
+        var reader = new SpanReader(payload.Span, path);
         if (reader.Byte() != Terms.Version)
         {
             return null;
         }
 
         var count = reader.Count();
-        var rest = reader.Remaining;
+        var offset = payload.Length - reader.Remaining.Length;
         var result = new List<RowGroupBlooms>((int)Math.Min(count, 1 << 16));
         for (var i = 0L; i < count; i++)
         {
-            var lines = TokenBloomFilter.TryRead(ref rest) ?? throw new BlockCorruptException("block index bloom filter is malformed", path);
-            var metadata = TokenBloomFilter.TryRead(ref rest) ?? throw new BlockCorruptException("block index bloom filter is malformed", path);
+            var lines = TokenBloomFilter.TryRead(payload, ref offset) ?? throw new BlockCorruptException("block index bloom filter is malformed", path);
+            var metadata = TokenBloomFilter.TryRead(payload, ref offset) ?? throw new BlockCorruptException("block index bloom filter is malformed", path);
             result.Add(new RowGroupBlooms(lines, metadata));
         }
 

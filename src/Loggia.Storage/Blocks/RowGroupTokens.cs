@@ -8,8 +8,8 @@ namespace Loggia.Storage.Blocks;
 /// </summary>
 internal sealed class RowGroupTokens(double falsePositiveRate)
 {
-    private readonly HashSet<ulong> _lines = [];
-    private readonly HashSet<ulong> _metadata = [];
+    private readonly TokenHashSet _lines = new();
+    private readonly TokenHashSet _metadata = new();
 
     public void Add(BlockEntry entry)
     {
@@ -37,14 +37,10 @@ internal sealed class RowGroupTokens(double falsePositiveRate)
         return result;
     }
 
-    private TokenBloomFilter Fill(HashSet<ulong> hashes)
+    private TokenBloomFilter Fill(TokenHashSet hashes)
     {
         var filter = TokenBloomFilter.Create(hashes.Count, falsePositiveRate);
-        foreach (var hash in hashes)
-        {
-            filter.Add(hash);
-        }
-
+        hashes.AddAllTo(filter);
         return filter;
     }
 }

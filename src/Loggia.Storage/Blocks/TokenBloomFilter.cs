@@ -15,13 +15,20 @@ namespace Loggia.Storage.Blocks;
 public sealed class TokenBloomFilter
 {
     private const int MaxHashCount = 16;
-    private readonly ulong[] _words;
+
+    /// <summary>
+    /// The bit array as bytes: bit b is bit (b mod 8) of byte b / 8, which is exactly the serialized layout of
+    /// little-endian 64-bit words, so a filter read from a sidecar uses the sidecar's bytes without copying.
+    /// </summary>
+    private readonly ReadOnlyMemory<byte> _bits;
+    private readonly byte[]? _writable;
     private readonly ulong _bitCount;
 
-    private TokenBloomFilter(ulong[] words, int hashCount)
+    private TokenBloomFilter(ReadOnlyMemory<byte> bits, byte[]? writable, int hashCount)
     {
-        _words = words;
-        _bitCount = (ulong)words.Length * 64;
+        _bits = bits;
+        _writable = writable;
+        _bitCount = (ulong)bits.Length * 8;
         HashCount = hashCount;
     }
 
@@ -29,7 +36,7 @@ public sealed class TokenBloomFilter
     public int HashCount { get; }
 
     /// <summary>Size of the bit array in bytes.</summary>
-    public int SizeBytes => _words.Length * 8;
+    public int SizeBytes => _bits.Length;
 
     /// <summary>Creates an empty filter for <paramref name="distinctTokens"/> tokens at <paramref name="falsePositiveRate"/>.</summary>
     public static TokenBloomFilter Create(long distinctTokens, double falsePositiveRate)
@@ -41,32 +48,35 @@ public sealed class TokenBloomFilter
 
         var n = Math.Max(1, distinctTokens);
         var bits = Math.Ceiling(-n * Math.Log(falsePositiveRate) / (Math.Log(2) * Math.Log(2)));
-        var words = (long)Math.Min(Math.Ceiling(bits / 64), Array.MaxLength);
+        var words = (long)Math.Min(Math.Ceiling(bits / 64), Array.MaxLength / 8);
         var k = (int)Math.Clamp(Math.Round(words * 64.0 / n * Math.Log(2)), 1, MaxHashCount);
-        return new TokenBloomFilter(new ulong[words], k);
+        var array = new byte[words * 8];
+        return new TokenBloomFilter(array, array, k);
     }
 
-    /// <summary>Adds a token hash.</summary>
+    /// <summary>Adds a token hash (only to a filter made by <see cref="Create"/>).</summary>
     public void Add(ulong hash)
     {
+        var bits = _writable ?? throw new InvalidOperationException("a filter read from a sidecar is read-only");
         var h1 = (uint)hash;
         var h2 = (uint)(hash >> 32);
         for (var i = 0; i < HashCount; i++)
         {
             var bit = (h1 + ((ulong)i * h2)) % _bitCount;
-            _words[bit >> 6] |= 1UL << (int)(bit & 63);
+            bits[bit >> 3] |= (byte)(1 << (int)(bit & 7));
         }
     }
 
     /// <summary>False when the token is certainly absent; true when it may be present.</summary>
     public bool MayContain(ulong hash)
     {
+        var bits = _bits.Span;
         var h1 = (uint)hash;
         var h2 = (uint)(hash >> 32);
         for (var i = 0; i < HashCount; i++)
         {
             var bit = (h1 + ((ulong)i * h2)) % _bitCount;
-            if ((_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
+            if ((bits[(int)(bit >> 3)] & (1 << (int)(bit & 7))) == 0)
             {
                 return false;
             }
@@ -96,37 +106,32 @@ public sealed class TokenBloomFilter
     internal void WriteTo(Span<byte> destination)
     {
         destination[0] = (byte)HashCount;
-        BinaryPrimitives.WriteUInt32LittleEndian(destination[1..], (uint)_words.Length);
-        var span = destination[5..];
-        for (var i = 0; i < _words.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt64LittleEndian(span[(i * 8)..], _words[i]);
-        }
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[1..], (uint)(_bits.Length / 8));
+        _bits.Span.CopyTo(destination[5..]);
     }
 
-    /// <summary>Reads a filter written by <see cref="WriteTo"/>; null when the bytes are not a valid filter.</summary>
-    internal static TokenBloomFilter? TryRead(ref ReadOnlySpan<byte> source)
+    /// <summary>
+    /// Reads a filter written by <see cref="WriteTo"/> from <paramref name="source"/> (at <paramref name="offset"/>,
+    /// advanced past it), keeping a slice of <paramref name="source"/> rather than a copy; null when the bytes are not
+    /// a valid filter.
+    /// </summary>
+    internal static TokenBloomFilter? TryRead(ReadOnlyMemory<byte> source, ref int offset)
     {
-        if (source.Length < 5)
+        var span = source.Span[offset..];
+        if (span.Length < 5)
         {
             return null;
         }
 
-        int k = source[0];
-        var count = BinaryPrimitives.ReadUInt32LittleEndian(source[1..]);
-        if (k is < 1 or > MaxHashCount || count == 0 || count > (uint)(source.Length - 5) / 8)
+        int k = span[0];
+        var count = BinaryPrimitives.ReadUInt32LittleEndian(span[1..]);
+        if (k is < 1 or > MaxHashCount || count == 0 || count > (uint)(span.Length - 5) / 8)
         {
             return null;
         }
 
-        var words = new ulong[count];
-        var span = source.Slice(5, (int)count * 8);
-        for (var i = 0; i < words.Length; i++)
-        {
-            words[i] = BinaryPrimitives.ReadUInt64LittleEndian(span[(i * 8)..]);
-        }
-
-        source = source[(5 + ((int)count * 8))..];
-        return new TokenBloomFilter(words, k);
+        var bits = source.Slice(offset + 5, (int)count * 8);
+        offset += 5 + bits.Length;
+        return new TokenBloomFilter(bits, null, k);
     }
 }
