@@ -64,6 +64,11 @@ public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = 
 
         var tokens = lineFilter?.Tokens ?? TokenRequirements.None;
         var required = tokens.IsEmpty ? null : tokens.ForBlock(name => HasLabel(byFingerprint, name));
+        if (BlockReader.CanSkip(index, required, request.StartNanos, request.EndNanos - 1, statistics))
+        {
+            return []; // the blooms rule out every row group in range: the Parquet file is not even opened
+        }
+
         using (var reader = BlockReader.Open(blockPath, index))
         {
             var batch = new RowBatch(BlockSchema.Schema, 4096);

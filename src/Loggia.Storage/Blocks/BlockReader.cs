@@ -159,6 +159,40 @@ public sealed class BlockReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether no row group of <paramref name="index"/> in [<paramref name="from"/>, <paramref name="to"/>] can hold
+    /// an entry with every <paramref name="required"/> token, so the block need not be opened at all. Counts those
+    /// row groups as skipped in <paramref name="statistics"/>, with the whole file's bytes (none of it is read).
+    /// </summary>
+    public static bool CanSkip(BlockIndex index, RequiredTokens? required, long from, long to, BlockScanStatistics? statistics = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        if (required is not { IsEmpty: false } || index.Blooms is not { } blooms)
+        {
+            return false;
+        }
+
+        var groups = 0;
+        for (var g = 0; g < index.RowGroups.Count; g++)
+        {
+            var group = index.RowGroups[g];
+            if (group.MaxTime < from || group.MinTime > to)
+            {
+                continue;
+            }
+
+            if (blooms[g].MayMatch(required))
+            {
+                return false;
+            }
+
+            groups++;
+        }
+
+        statistics?.AddSkippedBlock(groups, index.ParquetLength);
+        return true;
+    }
+
     /// <summary>Compressed bytes of a row group's column chunks (the bytes a full read of it would fetch).</summary>
     private long CompressedBytes(int rowGroup)
     {

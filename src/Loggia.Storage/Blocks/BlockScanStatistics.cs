@@ -2,7 +2,8 @@ namespace Loggia.Storage.Blocks;
 
 /// <summary>
 /// What block scans read and skipped, added to by every <see cref="BlockReader.Read"/> given it (thread-safe: one
-/// query's blocks are read in parallel). Bytes are compressed Parquet column-chunk bytes of whole row groups.
+/// query's blocks are read in parallel). Bytes are compressed Parquet column-chunk bytes of whole row groups, and
+/// the whole file for a block skipped unopened (<see cref="BlockReader.CanSkip"/>).
 /// </summary>
 public sealed class BlockScanStatistics
 {
@@ -28,6 +29,13 @@ public sealed class BlockScanStatistics
     public long RowGroupsTestedByBloom => Interlocked.Read(ref _rowGroupsTestedByBloom);
 
     internal void AddTestedByBloom() => Interlocked.Increment(ref _rowGroupsTestedByBloom);
+
+    internal void AddSkippedBlock(int rowGroups, long fileBytes)
+    {
+        Interlocked.Add(ref _rowGroupsTestedByBloom, rowGroups);
+        Interlocked.Add(ref _rowGroupsSkippedByBloom, rowGroups);
+        Interlocked.Add(ref _bytesSkippedByBloom, fileBytes);
+    }
 
     internal void AddRead(long bytes)
     {

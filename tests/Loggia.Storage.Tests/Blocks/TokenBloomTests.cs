@@ -53,6 +53,29 @@ public sealed class TokenBloomTests : IDisposable
     }
 
     [Fact]
+    public void TokenHashSet_CountsDistinctHashes_IncludingZero_AndFillsAFilterWithAll()
+    {
+        var set = new TokenHashSet();
+        var random = new Random(5);
+        var distinct = new HashSet<ulong> { 0 };
+        set.Add(0);
+        for (var i = 0; i < 100_000; i++)
+        {
+            // Many repeats, and hashes that collide in the low bits.
+            var hash = (ulong)random.Next(30_000) << (i % 2 == 0 ? 0 : 40);
+            set.Add(hash);
+            distinct.Add(hash);
+        }
+
+        Assert.Equal(distinct.Count, set.Count);
+        var filter = TokenBloomFilter.Create(set.Count, 0.01);
+        set.AddAllTo(filter);
+        Assert.All(distinct, h => Assert.True(filter.MayContain(h)));
+        set.Clear();
+        Assert.Equal(0, set.Count);
+    }
+
+    [Fact]
     public void EmptyFilter_RejectsEverything()
     {
         var filter = TokenBloomFilter.Create(0, 0.01);
