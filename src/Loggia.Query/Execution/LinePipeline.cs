@@ -17,6 +17,12 @@ public sealed class LinePipeline
 
     private LinePipeline(LinePredicate predicate) => _predicate = predicate;
 
+    /// <summary>
+    /// Tokens every entry the query keeps contains (for bloom pruning in block scans). Set by the compile entry
+    /// points from the whole pipeline; filters compiled for a later stage carry none.
+    /// </summary>
+    public TokenRequirements Tokens { get; private init; } = TokenRequirements.None;
+
     /// <summary>Whether the pipeline keeps every line (no filtering work at all).</summary>
     public bool IsNoop => ReferenceEquals(_predicate, LinePredicate.True);
 
@@ -40,8 +46,12 @@ public sealed class LinePipeline
             }
             leading.Add(filter);
         }
-        return CompileFilters(leading);
+        // Only the line filters: callers of this entry point may not apply the label filters that follow them.
+        return CompileFilters(leading).WithTokens(TokenRequirements.Derive(pipeline.Stages, lineFiltersOnly: true));
     }
+
+    /// <summary>This pipeline carrying <paramref name="tokens"/>.</summary>
+    internal LinePipeline WithTokens(TokenRequirements tokens) => new(_predicate) { Tokens = tokens };
 
     /// <summary>Compiles a run of line filters into one predicate (all must pass).</summary>
     internal static LinePipeline CompileFilters(IReadOnlyList<SyntaxLineFilter> filters)

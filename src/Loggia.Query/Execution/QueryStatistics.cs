@@ -25,6 +25,27 @@ public sealed record QueryStatistics
     /// <summary>Entries dropped as duplicates of an entry from another source.</summary>
     public long TotalDuplicates { get; init; }
 
+    /// <summary>Block row groups the scans considered (in a chosen stream and the time range), read or skipped by blooms.</summary>
+    public long BlockRowGroups { get; init; }
+
+    /// <summary>Of <see cref="BlockRowGroups"/>, those skipped because a token bloom filter ruled out a required token.</summary>
+    public long BlockRowGroupsSkippedByBloom { get; init; }
+
+    /// <summary>Compressed bytes of the row groups skipped by bloom filters.</summary>
+    public long BlockBytesSkippedByBloom { get; init; }
+
+    /// <summary>Whether any row group was tested against a token bloom filter.</summary>
+    public bool UsedBloomFilters { get; init; }
+
+    /// <summary>This record with the counts of <paramref name="scans"/> (null: unchanged).</summary>
+    public QueryStatistics WithBlockScans(Loggia.Storage.Blocks.BlockScanStatistics? scans) => scans is null ? this : this with
+    {
+        BlockRowGroups = scans.RowGroupsRead + scans.RowGroupsSkippedByBloom,
+        BlockRowGroupsSkippedByBloom = scans.RowGroupsSkippedByBloom,
+        BlockBytesSkippedByBloom = scans.BytesSkippedByBloom,
+        UsedBloomFilters = scans.RowGroupsTestedByBloom > 0,
+    };
+
     /// <summary>Wall time of the execution.</summary>
     public TimeSpan ExecTime { get; init; }
 

@@ -212,10 +212,11 @@ public static class LokiResponseWriter
 
         w.WritePropertyName("index");
         w.WriteStartObject();
-        w.WriteNumber("totalChunks", 0);
-        w.WriteNumber("postFilterChunks", 0);
+        // Loki counts chunks before and after its bloom filters here; Loggia's unit of bloom pruning is a block row group.
+        w.WriteNumber("totalChunks", s.BlockRowGroups);
+        w.WriteNumber("postFilterChunks", s.BlockRowGroups - s.BlockRowGroupsSkippedByBloom);
         w.WriteNumber("shardsDuration", 0);
-        w.WriteBoolean("usedBloomFilters", false);
+        w.WriteBoolean("usedBloomFilters", s.UsedBloomFilters);
         w.WriteEndObject();
         w.WriteEndObject();
     }

@@ -16,7 +16,9 @@ namespace Loggia.Query.Sources;
 /// <param name="lineFilter">The query's line filters, evaluated on the raw line bytes while scanning.</param>
 /// <param name="minTimeNanos">The block's first timestamp (from the catalog), so limit queries can skip it unopened.</param>
 /// <param name="maxTimeNanos">The block's last timestamp (inclusive).</param>
-public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = null, long minTimeNanos = long.MinValue, long maxTimeNanos = long.MaxValue) : ILogSource
+/// <param name="statistics">Counts row groups read and skipped by token filters (the filter's <see cref="LinePipeline.Tokens"/>), when given.</param>
+public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = null, long minTimeNanos = long.MinValue, long maxTimeNanos = long.MaxValue,
+    BlockScanStatistics? statistics = null) : ILogSource
 {
     /// <summary>Parsed labels per label text, shared across queries: the sidecar stores canonical strings.</summary>
     private static readonly ConcurrentDictionary<string, Labels> LabelsCache = new(StringComparer.Ordinal);
@@ -60,6 +62,13 @@ public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = 
             return [];
         }
 
+        var tokens = lineFilter?.Tokens ?? TokenRequirements.None;
+        var required = tokens.IsEmpty ? null : tokens.ForBlock(name => HasLabel(byFingerprint, name));
+        if (BlockReader.CanSkip(index, required, request.StartNanos, request.EndNanos - 1, statistics))
+        {
+            return []; // the blooms rule out every row group in range: the Parquet file is not even opened
+        }
+
         using (var reader = BlockReader.Open(blockPath, index))
         {
             var batch = new RowBatch(BlockSchema.Schema, 4096);
@@ -69,7 +78,7 @@ public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = 
                 cancellationToken.ThrowIfCancellationRequested();
                 Collect(b, request, byFingerprint, lineFilter is { IsNoop: false } ? lineFilter : null, arena);
                 return true;
-            });
+            }, required, statistics);
         }
 
         var cursors = new List<IStreamCursor>(byFingerprint.Count);
@@ -82,6 +91,19 @@ public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = 
         }
 
         return cursors;
+    }
+
+    private static bool HasLabel(Dictionary<long, (Labels Labels, List<LogEntry> Entries)> streams, string name)
+    {
+        foreach (var (labels, _) in streams.Values)
+        {
+            if (labels.Has(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void Collect(RowBatch batch, LogScanRequest request, Dictionary<long, (Labels Labels, List<LogEntry> Entries)> streams, LinePipeline? filter, LineArena arena)

@@ -26,6 +26,7 @@ public static class ConfigOptions
         Duration("ingester.chunk_idle_period", "ingester.chunk-idle-period", "A stream without new entries for this long is flushed.", o => o.ChunkIdlePeriod, (o, v) => o.ChunkIdlePeriod = v),
         Size("ingester.flush_size", "ingester.flush-size", "Head size of a tenant that triggers a flush to a block (Loggia).", 1024 * 1024, o => o.HeadFlushSizeBytes, (o, v) => o.HeadFlushSizeBytes = v),
         Size("ingester.max_head_size", "ingester.max-head-size", "Head memory budget: beyond it pushes get 429 with Retry-After until flushes catch up (Loggia).", 16 * 1024 * 1024, o => o.HeadMaxBytes, (o, v) => o.HeadMaxBytes = v),
+        Rate("storage.bloom_false_positive_rate", "storage.bloom-false-positive-rate", "False-positive rate of the per-row-group token bloom filters in block sidecars (0: no filters) (Loggia).", o => o.BloomFalsePositiveRate, (o, v) => o.BloomFalsePositiveRate = v),
         Integer("ingester.block_compression_level", "ingester.block-compression-level", "zstd level of blocks flushed from the head (Loggia).", 1, 19, o => o.FlushCompressionLevel, (o, v) => o.FlushCompressionLevel = v),
         Size("distributor.max_recv_msg_size", "distributor.max-recv-msg-size", "Largest push body after decompression (larger: 413).", 1024, o => o.MaxReceiveMessageBytes, (o, v) => o.MaxReceiveMessageBytes = v),
         Text("clef.api_key", "clef.api-key", "When set, CLEF/Seq ingestion requires this API key (X-Seq-ApiKey header or apiKey parameter) (Loggia).", o => o.ClefApiKey, (o, v) => Set(() => o.ClefApiKey = v)),
@@ -76,6 +77,13 @@ public static class ConfigOptions
             double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && double.IsFinite(n)
                 ? Set(() => set(o, n))
                 : $"'{v}' is not a non-negative number",
+            o => show(o).ToString(CultureInfo.InvariantCulture));
+
+    private static ConfigOption Rate(string path, string flag, string help, Func<LoggiaOptions, double> show, Action<LoggiaOptions, double> set) =>
+        new(path, flag, help, (o, v) =>
+            double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && n < 1
+                ? Set(() => set(o, n))
+                : $"'{v}' is not a rate in [0, 1)",
             o => show(o).ToString(CultureInfo.InvariantCulture));
 
     private static ConfigOption Boolean(string path, string flag, string help, Func<LoggiaOptions, bool> show, Action<LoggiaOptions, bool> set) =>

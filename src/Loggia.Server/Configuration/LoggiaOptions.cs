@@ -51,6 +51,9 @@ public sealed class LoggiaOptions
     /// <summary>zstd level of blocks flushed from the head (<c>ingester.block_compression_level</c>, Loggia); compaction may recompress.</summary>
     public int FlushCompressionLevel { get; set; } = 1;
 
+    /// <summary>False-positive rate of block token bloom filters (<c>storage.bloom_false_positive_rate</c>); 0 writes none.</summary>
+    public double BloomFalsePositiveRate { get; set; } = 0.01;
+
     /// <summary>Largest push body after decompression (<c>server.grpc_server_max_recv_msg_size</c> / <c>distributor.max_recv_msg_size</c>).</summary>
     public long MaxReceiveMessageBytes { get; set; } = 100L * 1024 * 1024;
 

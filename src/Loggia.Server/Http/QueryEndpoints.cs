@@ -110,6 +110,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
         }
 
         MetricQueryResult result;
+        var scans = new BlockScanStatistics();
         try
         {
             result = await _metrics.ExecuteAsync(
@@ -125,8 +126,9 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
                     Timeout = storage.Options.Limits.QueryTimeout,
                 },
                 async (request, cancellationToken) => InParallelBatches(await OpenSourcesAsync(
-                    tenant, request.Scan.StreamMatcher, request.LineFilters, request.Scan.StartNanos, request.Scan.EndNanos, cancellationToken)),
+                    tenant, request.Scan.StreamMatcher, request.LineFilters, request.Scan.StartNanos, request.Scan.EndNanos, scans, cancellationToken)),
                 context.RequestAborted);
+            result = result with { Statistics = result.Statistics.WithBlockScans(scans) };
         }
         catch (MetricQueryException e)
         {
@@ -181,9 +183,10 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
 
         var flags = LokiResponseEncodingHeader.Parse(context.Request.Headers["X-Loki-Response-Encoding-Flags"].ToString());
         LogQueryResult result;
+        var scans = new BlockScanStatistics();
         try
         {
-            var sources = await OpenSourcesAsync(tenant, StreamMatcher.Compile(selector.Matchers), LogPipeline.Compile(selector).LineFilters, parameters.StartNanos, parameters.EndNanos, context.RequestAborted);
+            var sources = await OpenSourcesAsync(tenant, StreamMatcher.Compile(selector.Matchers), LogPipeline.Compile(selector).LineFilters, parameters.StartNanos, parameters.EndNanos, scans, context.RequestAborted);
             result = _engine.Execute(
                 new LogQueryRequest
                 {
@@ -199,6 +202,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
                 },
                 sources,
                 context.RequestAborted);
+            result = result with { Statistics = result.Statistics.WithBlockScans(scans) };
         }
         catch (NotSupportedException e)
         {
@@ -254,8 +258,9 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
         return result;
     }
 
-    private Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken) =>
-        querySources.OpenAsync(tenant, matcher, lineFilter, start, end, cancellationToken);
+    private Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, BlockScanStatistics statistics,
+        CancellationToken cancellationToken) =>
+        querySources.OpenAsync(tenant, matcher, lineFilter, start, end, cancellationToken, statistics);
 
     /// <summary><c>/loki/api/v1/labels</c>.</summary>
     public async Task LabelsAsync(HttpContext context)

@@ -18,8 +18,10 @@ public sealed class QuerySources(StorageEngine storage, DeleteRequestRegistry de
     /// <summary>
     /// The head (first) and the published blocks overlapping [start, end), minus blocks the head still serves. Each
     /// block carries its catalog time bounds, so limit queries open them in time order and only as far as needed.
+    /// Block scans count row groups read and skipped by bloom filters into <paramref name="statistics"/>, when given.
     /// </summary>
-    public async Task<List<ILogSource>> OpenAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken)
+    public async Task<List<ILogSource>> OpenAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken,
+        BlockScanStatistics? statistics = null)
     {
         var deletion = await deletes.FilterAsync(tenant, start, end, cancellationToken);
         var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
@@ -28,7 +30,7 @@ public sealed class QuerySources(StorageEngine storage, DeleteRequestRegistry de
         {
             if (!head.BlocksStillInHead.Contains(block.Id))
             {
-                sources.Add(Filtered(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos), deletion));
+                sources.Add(Filtered(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos, statistics), deletion));
             }
         }
 

@@ -20,7 +20,7 @@ public sealed partial class RetentionService(StorageEngine storage, DeleteReques
             return;
         }
         var policies = new RetentionPolicies(options);
-        var writerOptions = new BlockWriterOptions { CompressionLevel = options.FlushCompressionLevel };
+        var writerOptions = new BlockWriterOptions { CompressionLevel = options.FlushCompressionLevel, BloomFalsePositiveRate = options.BloomFalsePositiveRate };
         using var enforcer = new RetentionEnforcer(storage.DataDirectory, storage.Catalog, policies.For, time, options.RetentionDeleteDelay,
             loggers.CreateLogger("Loggia.Retention"), writerOptions);
         var deleter = new DeleteRequestProcessor(storage, deletes, time, options.DeleteRequestCancelPeriod, options.RetentionDeleteDelay,

@@ -133,7 +133,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            block = BlockWriter.Write(DataDirectory, tenant.Value, flush.Streams, new BlockWriterOptions { CompressionLevel = Options.FlushCompressionLevel });
+            block = BlockWriter.Write(DataDirectory, tenant.Value, flush.Streams, new BlockWriterOptions { CompressionLevel = Options.FlushCompressionLevel, BloomFalsePositiveRate = Options.BloomFalsePositiveRate });
             Head.RegisterBlock(flush, block.Id);
             var info = block.ToBlockInfo(DateTimeOffset.UtcNow, level: 0);
             await Catalog.PublishAsync(info, cancellationToken);

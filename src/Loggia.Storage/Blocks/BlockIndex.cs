@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 using Loggia.Core.Hashing;
+using Loggia.Core.Tokens;
 
 namespace Loggia.Storage.Blocks;
 
@@ -14,8 +15,9 @@ public sealed record BlockIndexRowGroup(long FirstRow, long RowCount, long MinTi
 /// <summary>
 /// The block index sidecar (<c>&lt;block&gt;.idx</c>): what the query planner needs without opening the
 /// Parquet data — the streams present and their row ranges, per-row-group time bounds, and the
-/// block file's length and CRC32C. Versioned, sectioned (readers skip sections they do not know,
-/// so later versions can add bloom filters), and protected by its own CRC32C.
+/// block file's length and CRC32C, and per-row-group token bloom filters (an optional section: sidecars written
+/// before it, or with blooms off, have none). Versioned, sectioned (readers skip sections they do not know), and
+/// protected by its own CRC32C.
 /// Format: docs/formats/block.md.
 /// </summary>
 public sealed class BlockIndex
@@ -26,9 +28,16 @@ public sealed class BlockIndex
     private const byte BlockSection = 1;
     private const byte StreamsSection = 2;
     private const byte RowGroupsSection = 3;
+    private const byte BloomsSection = 4;
 
-    public BlockIndex(long parquetLength, uint parquetChecksum, long minTime, long maxTime, long rows, IReadOnlyList<BlockStreamRange> streams, IReadOnlyList<BlockIndexRowGroup> rowGroups)
+    public BlockIndex(long parquetLength, uint parquetChecksum, long minTime, long maxTime, long rows, IReadOnlyList<BlockStreamRange> streams, IReadOnlyList<BlockIndexRowGroup> rowGroups, IReadOnlyList<RowGroupBlooms>? blooms = null)
     {
+        if (blooms is not null && blooms.Count != rowGroups.Count)
+        {
+            throw new ArgumentException("one bloom pair per row group", nameof(blooms));
+        }
+
+        Blooms = blooms;
         ParquetLength = parquetLength;
         ParquetChecksum = parquetChecksum;
         MinTime = minTime;
@@ -58,6 +67,9 @@ public sealed class BlockIndex
 
     /// <summary>Row groups in file order.</summary>
     public IReadOnlyList<BlockIndexRowGroup> RowGroups { get; }
+
+    /// <summary>Token filters per row group (same order as <see cref="RowGroups"/>), or null when the sidecar has none.</summary>
+    public IReadOnlyList<RowGroupBlooms>? Blooms { get; }
 
     /// <summary>Serializes the index.</summary>
     public byte[] Serialize()
@@ -101,22 +113,45 @@ public sealed class BlockIndex
         }
 
         WriteSection(output, RowGroupsSection, section);
+        if (Blooms is not null)
+        {
+            section.ResetWrittenCount();
+            section.GetSpan(1)[0] = Terms.Version;
+            section.Advance(1);
+            WriteVarint(section, (ulong)Blooms.Count);
+            foreach (var pair in Blooms)
+            {
+                WriteFilter(section, pair.Lines);
+                WriteFilter(section, pair.Metadata);
+            }
+
+            WriteSection(output, BloomsSection, section);
+        }
+
         output.GetSpan(1)[0] = EndSection;
         output.Advance(1);
         WriteUInt32(output, Crc32C.Compute(output.WrittenSpan));
         return output.WrittenSpan.ToArray();
     }
 
-    /// <summary>Parses an index; damage raises <see cref="BlockCorruptException"/> naming <paramref name="path"/>.</summary>
-    public static BlockIndex Parse(ReadOnlySpan<byte> data, string? path = null)
+    /// <summary>Parses an index (copying <paramref name="data"/>); damage raises <see cref="BlockCorruptException"/> naming <paramref name="path"/>.</summary>
+    public static BlockIndex Parse(ReadOnlySpan<byte> data, string? path = null) => Parse(data.ToArray(), path);
+
+    /// <summary>
+    /// Parses an index; its bloom filters keep slices of <paramref name="data"/> (not copies), so the caller must not
+    /// change the array afterwards. Damage raises <see cref="BlockCorruptException"/> naming <paramref name="path"/>.
+    /// </summary>
+    public static BlockIndex Parse(byte[] data, string? path = null)
     {
-        if (data.Length < Magic.Length + 4 + 1 + 4 || !data[..Magic.Length].SequenceEqual(Magic))
+        ArgumentNullException.ThrowIfNull(data);
+        ReadOnlySpan<byte> bytes = data;
+        if (bytes.Length < Magic.Length + 4 + 1 + 4 || !bytes[..Magic.Length].SequenceEqual(Magic))
         {
             throw new BlockCorruptException("not a block index (bad magic or too short)", path);
         }
 
-        var body = data[..^4];
-        if (Crc32C.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]))
+        var body = bytes[..^4];
+        if (Crc32C.Compute(body) != BinaryPrimitives.ReadUInt32LittleEndian(bytes[^4..]))
         {
             throw new BlockCorruptException("block index checksum mismatch", path);
         }
@@ -132,6 +167,7 @@ public sealed class BlockIndex
         uint checksum = 0;
         var streams = new List<BlockStreamRange>();
         var rowGroups = new List<BlockIndexRowGroup>();
+        List<RowGroupBlooms>? blooms = null;
         while (true)
         {
             var id = reader.Byte();
@@ -141,6 +177,7 @@ public sealed class BlockIndex
             }
 
             var length = reader.UInt32();
+            var sectionOffset = data.Length - 4 - reader.Remaining.Length;
             var section = new SpanReader(reader.Bytes(length), path);
             switch (id)
             {
@@ -167,6 +204,9 @@ public sealed class BlockIndex
                     }
 
                     break;
+                case BloomsSection:
+                    blooms = ReadBlooms(data.AsMemory(sectionOffset, (int)length), path);
+                    break;
                 default:
                     break; // a section of a later version: skipped
             }
@@ -177,7 +217,41 @@ public sealed class BlockIndex
             throw new BlockCorruptException("block index has no block section", path);
         }
 
-        return new BlockIndex(parquetLength, checksum, minTime, maxTime, rows, streams, rowGroups);
+        if (blooms is not null && blooms.Count != rowGroups.Count)
+        {
+            throw new BlockCorruptException($"block index has blooms for {blooms.Count} row groups, not {rowGroups.Count}", path);
+        }
+
+        return new BlockIndex(parquetLength, checksum, minTime, maxTime, rows, streams, rowGroups, blooms);
+    }
+
+    /// <summary>Null when the filters were built with a token definition this build does not know: they cannot be trusted.</summary>
+    private static List<RowGroupBlooms>? ReadBlooms(ReadOnlyMemory<byte> payload, string? path)
+    {
+        var reader = new SpanReader(payload.Span, path);
+        if (reader.Byte() != Terms.Version)
+        {
+            return null;
+        }
+
+        var count = reader.Count();
+        var offset = payload.Length - reader.Remaining.Length;
+        var result = new List<RowGroupBlooms>((int)Math.Min(count, 1 << 16));
+        for (var i = 0L; i < count; i++)
+        {
+            var lines = TokenBloomFilter.TryRead(payload, ref offset) ?? throw new BlockCorruptException("block index bloom filter is malformed", path);
+            var metadata = TokenBloomFilter.TryRead(payload, ref offset) ?? throw new BlockCorruptException("block index bloom filter is malformed", path);
+            result.Add(new RowGroupBlooms(lines, metadata));
+        }
+
+        return result;
+    }
+
+    private static void WriteFilter(ArrayBufferWriter<byte> output, TokenBloomFilter filter)
+    {
+        var size = filter.SerializedSize;
+        filter.WriteTo(output.GetSpan(size));
+        output.Advance(size);
     }
 
     private static void WriteSection(ArrayBufferWriter<byte> output, byte id, ArrayBufferWriter<byte> section)
@@ -218,6 +292,8 @@ public sealed class BlockIndex
     private ref struct SpanReader(ReadOnlySpan<byte> data, string? path)
     {
         private ReadOnlySpan<byte> _data = data;
+
+        public readonly ReadOnlySpan<byte> Remaining => _data;
 
         public byte Byte() => Bytes(1)[0];
 

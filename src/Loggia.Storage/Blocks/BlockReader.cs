@@ -93,19 +93,33 @@ public sealed class BlockReader : IDisposable
     /// <see cref="BlockIndex.Streams"/>, ascending) that may fall in [<paramref name="from"/>, <paramref name="to"/>]:
     /// whole row groups outside the range are skipped; rows are not filtered by time here (the caller
     /// checks each timestamp). Each batch holds timestamp, stream_id, line and metadata.
-    /// <paramref name="onBatch"/> returns false to stop early.
+    /// <paramref name="onBatch"/> returns false to stop early. With <paramref name="required"/>, row groups whose token
+    /// filters rule out a required token are skipped too (sidecars without filters skip nothing);
+    /// <paramref name="statistics"/>, when given, counts what was read and skipped.
     /// </summary>
-    public void Read(IReadOnlyList<int> streamIndexes, long from, long to, RowBatch batch, Func<RowBatch, bool> onBatch)
+    public void Read(IReadOnlyList<int> streamIndexes, long from, long to, RowBatch batch, Func<RowBatch, bool> onBatch,
+        RequiredTokens? required = null, BlockScanStatistics? statistics = null)
     {
         ArgumentNullException.ThrowIfNull(streamIndexes);
         ArgumentNullException.ThrowIfNull(onBatch);
         var groups = Index.RowGroups;
+        var blooms = required is { IsEmpty: false } ? Index.Blooms : null;
         for (var g = 0; g < groups.Count; g++)
         {
             var group = groups[g];
             if (group.MaxTime < from || group.MinTime > to)
             {
                 continue;
+            }
+
+            if (blooms is not null)
+            {
+                statistics?.AddTestedByBloom();
+                if (!blooms[g].MayMatch(required!))
+                {
+                    statistics?.AddSkippedByBloom(CompressedBytes(g));
+                    continue;
+                }
             }
 
             var selection = new RowSelection();
@@ -137,11 +151,58 @@ public sealed class BlockReader : IDisposable
                 throw new BlockCorruptException("block data is unreadable: " + e.Reason, _path, e);
             }
 
+            statistics?.AddRead(CompressedBytes(g));
             if (!onBatch(batch))
             {
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Whether no row group of <paramref name="index"/> in [<paramref name="from"/>, <paramref name="to"/>] can hold
+    /// an entry with every <paramref name="required"/> token, so the block need not be opened at all. Counts those
+    /// row groups as skipped in <paramref name="statistics"/>, with the whole file's bytes (none of it is read).
+    /// </summary>
+    public static bool CanSkip(BlockIndex index, RequiredTokens? required, long from, long to, BlockScanStatistics? statistics = null)
+    {
+        ArgumentNullException.ThrowIfNull(index);
+        if (required is not { IsEmpty: false } || index.Blooms is not { } blooms)
+        {
+            return false;
+        }
+
+        var groups = 0;
+        for (var g = 0; g < index.RowGroups.Count; g++)
+        {
+            var group = index.RowGroups[g];
+            if (group.MaxTime < from || group.MinTime > to)
+            {
+                continue;
+            }
+
+            if (blooms[g].MayMatch(required))
+            {
+                return false;
+            }
+
+            groups++;
+        }
+
+        statistics?.AddSkippedBlock(groups, index.ParquetLength);
+        return true;
+    }
+
+    /// <summary>Compressed bytes of a row group's column chunks (the bytes a full read of it would fetch).</summary>
+    private long CompressedBytes(int rowGroup)
+    {
+        var total = 0L;
+        foreach (var column in _parquet.Metadata.RowGroups[rowGroup].Columns)
+        {
+            total += column.MetaData?.TotalCompressedSize ?? 0;
+        }
+
+        return total;
     }
 
     /// <summary>Keeps only rows of timestamp pages whose bounds overlap [from, to], when the block has a page index.</summary>

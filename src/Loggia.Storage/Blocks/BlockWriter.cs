@@ -1,6 +1,7 @@
 using System.Globalization;
 using Loggia.Core.Hashing;
 using Loggia.Core.IO;
+using Loggia.Core.Tokens;
 using Loggia.Parquet.Data;
 using Loggia.Parquet.Format;
 using Loggia.Parquet.Writing;
@@ -21,6 +22,12 @@ public sealed class BlockWriterOptions
     /// rows are in time order, so a query's time range selects only a few pages of each stream.
     /// </summary>
     public int MaxRowsPerPage { get; init; } = 2048;
+
+    /// <summary>
+    /// Target false-positive rate of the per-row-group token bloom filters in the sidecar (they are sized from each
+    /// row group's distinct-token count); 0 writes no filters. Default 0.01.
+    /// </summary>
+    public double BloomFalsePositiveRate { get; init; } = 0.01;
 }
 
 /// <summary>
@@ -67,9 +74,9 @@ public static class BlockWriter
         var relativePath = Path.Combine(relativeDirectory, id + ".parquet");
         var path = Path.Combine(dataDirectory, relativePath);
 
-        var (bytes, checksum, streamEntries, rowGroups, rows) = WriteParquet(path + ".tmp", sorted, options);
+        var (bytes, checksum, streamEntries, rowGroups, rows, blooms) = WriteParquet(path + ".tmp", sorted, options);
         File.Move(path + ".tmp", path);
-        var index = new BlockIndex(bytes, checksum, minTime, maxTime, rows, streamEntries, rowGroups);
+        var index = new BlockIndex(bytes, checksum, minTime, maxTime, rows, streamEntries, rowGroups, blooms);
         var indexPath = WrittenBlock.IndexPathFor(path);
         using (var file = new FileStream(indexPath + ".tmp", FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
@@ -82,11 +89,13 @@ public static class BlockWriter
         return new WrittenBlock(id, tenant, relativePath, bytes, index);
     }
 
-    private static (long Bytes, uint Checksum, List<BlockStreamRange> Streams, List<BlockIndexRowGroup> RowGroups, long Rows) WriteParquet(
+    private static (long Bytes, uint Checksum, List<BlockStreamRange> Streams, List<BlockIndexRowGroup> RowGroups, long Rows, List<RowGroupBlooms>? Blooms) WriteParquet(
         string path, List<BlockStreamInput> streams, BlockWriterOptions options)
     {
         var streamEntries = new List<BlockStreamRange>(streams.Count);
         var rowGroups = new List<BlockIndexRowGroup>();
+        var tokens = options.BloomFalsePositiveRate > 0 ? new RowGroupTokens(options.BloomFalsePositiveRate) : null;
+        var blooms = tokens is null ? null : new List<RowGroupBlooms>();
         var writerOptions = new ParquetWriterOptions
         {
             Compression = CompressionCodec.Zstd,
@@ -110,6 +119,7 @@ public static class BlockWriter
                 foreach (var entry in stream.Entries)
                 {
                     AppendRow(batch, stream, entry);
+                    tokens?.Add(entry);
                     row++;
                     groupRaw += entry.Line.Length + 16;
                     groupMin = Math.Min(groupMin, entry.TimestampNanos);
@@ -126,6 +136,7 @@ public static class BlockWriter
                         batch.Clear();
                         writer.FlushRowGroup();
                         rowGroups.Add(new BlockIndexRowGroup(groupStart, row - groupStart, groupMin, groupMax));
+                        blooms?.Add(tokens!.Build());
                         groupStart = row;
                         groupRaw = 0;
                         groupMin = long.MaxValue;
@@ -142,11 +153,12 @@ public static class BlockWriter
             {
                 writer.FlushRowGroup();
                 rowGroups.Add(new BlockIndexRowGroup(groupStart, row - groupStart, groupMin, groupMax));
+                blooms?.Add(tokens!.Build());
             }
         }
 
         file.Flush(flushToDisk: true);
-        return (checksum.Written, Crc32C.Finish(crc), streamEntries, rowGroups, row);
+        return (checksum.Written, Crc32C.Finish(crc), streamEntries, rowGroups, row, blooms);
     }
 
     private static void AppendRow(RowBatch batch, BlockStreamInput stream, BlockEntry entry)

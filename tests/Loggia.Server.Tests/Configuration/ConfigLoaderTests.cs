@@ -146,6 +146,16 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void BloomFalsePositiveRate_DefaultsToOnePercent_IsSetByYamlOrFlag_AndMustBeBelowOne()
+    {
+        Assert.Equal(0.01, Load().Options.BloomFalsePositiveRate);
+        Assert.Equal(0.05, Load("storage:\n  bloom_false_positive_rate: 0.05\n").Options.BloomFalsePositiveRate);
+        Assert.Equal(0, Load(args: ["-storage.bloom-false-positive-rate=0"]).Options.BloomFalsePositiveRate);
+        var error = Assert.Throws<ConfigException>(() => Load(args: ["-storage.bloom-false-positive-rate=1.5"]));
+        Assert.Contains("'1.5' is not a rate in [0, 1)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MissingConfigFile_IsAClearError()
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load(["-config.file=/nonexistent/loggia.yaml"], NoEnvironment));

@@ -49,7 +49,7 @@ public sealed class LogPipeline
         {
             rest.Add(stages[i]);
         }
-        var pipeline = new LogPipeline(LinePipeline.CompileFilters(leading), rest);
+        var pipeline = new LogPipeline(LinePipeline.CompileFilters(leading).WithTokens(TokenRequirements.Derive(stages)), rest);
         // Build the steps once now, so invalid or unsupported stages fail the query before any scan.
         _ = pipeline.CreateSteps(new LabelValueInterner());
         return pipeline;

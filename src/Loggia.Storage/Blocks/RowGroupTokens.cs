@@ -1,0 +1,46 @@
+using Loggia.Core.Tokens;
+
+namespace Loggia.Storage.Blocks;
+
+/// <summary>
+/// Collects the distinct line terms and metadata pairs of the row group being written, then builds its filters
+/// sized from the distinct counts. One per block write; the sets are reused across row groups.
+/// </summary>
+internal sealed class RowGroupTokens(double falsePositiveRate)
+{
+    private readonly TokenHashSet _lines = new();
+    private readonly TokenHashSet _metadata = new();
+
+    public void Add(BlockEntry entry)
+    {
+        Span<byte> scratch = stackalloc byte[Terms.MaxTermBytes];
+        foreach (var term in Terms.Enumerate(entry.Line.Span, scratch))
+        {
+            _lines.Add(term);
+        }
+
+        if (entry.Metadata is { } pairs)
+        {
+            foreach (var (name, value) in pairs)
+            {
+                _metadata.Add(Terms.HashPair(name, value));
+            }
+        }
+    }
+
+    /// <summary>The filters of the row group so far; starts the next one.</summary>
+    public RowGroupBlooms Build()
+    {
+        var result = new RowGroupBlooms(Fill(_lines), Fill(_metadata));
+        _lines.Clear();
+        _metadata.Clear();
+        return result;
+    }
+
+    private TokenBloomFilter Fill(TokenHashSet hashes)
+    {
+        var filter = TokenBloomFilter.Create(hashes.Count, falsePositiveRate);
+        hashes.AddAllTo(filter);
+        return filter;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text;
+using Loggia.Core.Hashing;
+using Loggia.Core.Tokens;
+
+namespace Loggia.Core.Tests.Tokens;
+
+public sealed class TermsTests
+{
+    private static List<(string Text, ulong Hash, bool Interior)> Enumerate(string text)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        Span<byte> scratch = stackalloc byte[Terms.MaxTermBytes];
+        var result = new List<(string, ulong, bool)>();
+        var terms = Terms.Enumerate(utf8, scratch);
+        while (terms.MoveNext())
+        {
+            result.Add((Encoding.UTF8.GetString(utf8, terms.Start, terms.Length), terms.Current, terms.IsInterior));
+        }
+
+        return result;
+    }
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("hello world", "hello|world")]
+    [InlineData("GET /api/v1/users?id=42 HTTP/1.1", "get|api|v1|users|id|42|http|1|1")]
+    [InlineData("txn-4f3a9 done.", "txn|4f3a9|done")]
+    [InlineData("snake_case and kebab-case", "snake|case|and|kebab|case")]
+    [InlineData("  ...!!!  ", "")]
+    [InlineData("ERROR Error error", "error|error|error")]
+    [InlineData("Ünïcode ÄÖÜ straße", "ünïcode|äöü|straße")]
+    [InlineData("Ελληνικά ΣΟΦΙΑ", "ελληνικά|σοφια")]
+    [InlineData("日本語テキスト、カタカナ", "日本語テキスト|カタカナ")]
+    [InlineData("٣٤٥ arabic-indic digits", "٣٤٥|arabic|indic|digits")]
+    [InlineData("emoji😀between", "emoji|between")]
+    [InlineData("tab\tnew\nline\r\n", "tab|new|line")]
+    [InlineData("a1b2c3", "a1b2c3")]
+    [InlineData("user@example.com", "user|example|com")]
+    public void Terms_AreMaximalLetterDigitRuns_LowerCased(string text, string expected)
+    {
+        var terms = Enumerate(text);
+        var want = expected.Length == 0 ? [] : expected.Split('|');
+        Assert.Equal(want.Length, terms.Count);
+        for (var i = 0; i < want.Length; i++)
+        {
+            // The hash is XXH64 of the lower-cased UTF-8 bytes, the same as hashing the expected term.
+            Assert.Equal(XxHash64.Hash(Encoding.UTF8.GetBytes(want[i])), terms[i].Hash);
+            Assert.Equal(Terms.HashTerm(want[i]), terms[i].Hash);
+            Assert.Equal(want[i], terms[i].Text.ToLowerInvariant());
+        }
+    }
+
+    [Fact]
+    public void CaseVariants_HashAlike_AndDifferentTermsDoNot()
+    {
+        Assert.Equal(Enumerate("TxN")[0].Hash, Enumerate("txn")[0].Hash);
+        Assert.Equal(Enumerate("ÜBER")[0].Hash, Enumerate("über")[0].Hash);
+        Assert.NotEqual(Enumerate("txn")[0].Hash, Enumerate("txm")[0].Hash);
+    }
+
+    [Fact]
+    public void InvalidUtf8_SeparatesTerms()
+    {
+        byte[] text = [(byte)'a', (byte)'b', 0xFF, (byte)'c', 0xC3, (byte)'d'];
+        Span<byte> scratch = stackalloc byte[Terms.MaxTermBytes];
+        var hashes = new List<ulong>();
+        foreach (var hash in Terms.Enumerate(text, scratch))
+        {
+            hashes.Add(hash);
+        }
+
+        Assert.Equal([Terms.HashTerm("ab"), Terms.HashTerm("c"), Terms.HashTerm("d")], hashes);
+    }
+
+    [Fact]
+    public void Interior_MeansASeparatorOnBothSides()
+    {
+        Assert.Equal([false, true, false], Enumerate("xn-4f3-a9").Select(t => t.Interior));
+        Assert.Equal([true], Enumerate(" txn ").Select(t => t.Interior));
+        Assert.Equal([false], Enumerate("txn").Select(t => t.Interior));
+    }
+
+    [Fact]
+    public void LongTerms_AreHashedByTheirFirstMaxTermBytes()
+    {
+        var longTerm = new string('a', Terms.MaxTermBytes) + "bcd";
+        var terms = Enumerate("x " + longTerm + " y");
+        Assert.Equal(3, terms.Count);
+        Assert.Equal(longTerm, terms[1].Text);
+        Assert.Equal(XxHash64.Hash(Encoding.UTF8.GetBytes(new string('a', Terms.MaxTermBytes))), terms[1].Hash);
+        Assert.Equal(Terms.HashTerm(longTerm), terms[1].Hash);
+        // Multi-byte runes are never split: 64 two-byte runes fill the limit exactly, the 65th is dropped.
+        var wide = new string('ü', (Terms.MaxTermBytes / 2) + 1);
+        Assert.Equal(XxHash64.Hash(Encoding.UTF8.GetBytes(new string('ü', Terms.MaxTermBytes / 2))), Enumerate(wide)[0].Hash);
+    }
+
+    [Fact]
+    public void Pairs_AreLowerCasedWholeAndDistinctFromTerms()
+    {
+        Assert.Equal(XxHash64.Hash("trace_id=abc-123"u8), Terms.HashPair("Trace_ID", "ABC-123"));
+        Assert.NotEqual(Terms.HashPair("a", "b=c"), Terms.HashPair("a", "b"));
+        var large = new string('v', 5000);
+        Assert.Equal(XxHash64.Hash(Encoding.UTF8.GetBytes("k=" + large)), Terms.HashPair("K", large));
+    }
+}
