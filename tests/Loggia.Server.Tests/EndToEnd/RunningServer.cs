@@ -34,7 +34,7 @@ internal sealed class RunningServer : IAsyncDisposable
     public static async Task<RunningServer> StartAsync(bool authEnabled = false, string? yaml = null)
     {
         var data = Directory.CreateTempSubdirectory("loggia-e2e-").FullName;
-        List<string> args = ["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"];
+        List<string> args = ["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", "-syslog.tcp-listen-port=0", "-syslog.udp-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"];
         if (yaml is not null)
         {
             var file = Path.Combine(data, "config.yaml");
