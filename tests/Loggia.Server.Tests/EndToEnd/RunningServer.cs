@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Loggia.Server.Configuration;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loggia.Server.Tests.EndToEnd;
 
@@ -29,6 +30,12 @@ internal sealed class RunningServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public HttpClient Client { get; }
+
+    /// <summary>The syslog TCP receiver (on a free port).</summary>
+    public IPEndPoint SyslogTcp => App.Services.GetRequiredService<Loggia.Server.Syslog.SyslogService>().TcpEndPoint!;
+
+    /// <summary>The syslog UDP receiver (on a free port).</summary>
+    public IPEndPoint SyslogUdp => App.Services.GetRequiredService<Loggia.Server.Syslog.SyslogService>().UdpEndPoint!;
 
     /// <summary>Starts a server; <paramref name="yaml"/> is a config file for it (flags still win).</summary>
     public static async Task<RunningServer> StartAsync(bool authEnabled = false, string? yaml = null)
