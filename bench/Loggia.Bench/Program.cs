@@ -11,6 +11,11 @@ if (args is ["logql", .. var logqlArgs])
     return Loggia.Bench.LogQL.LogQLThroughput.Run(logqlArgs);
 }
 
+if (args is ["syslog", .. var syslogArgs])
+{
+    return await Loggia.Bench.Ingest.SyslogLoad.RunAsync(syslogArgs);
+}
+
 if (args is ["ingest", .. var rest])
 {
     return await Loggia.Bench.Ingest.IngestLoad.RunAsync(rest);
