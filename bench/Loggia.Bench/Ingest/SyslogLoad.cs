@@ -27,11 +27,11 @@ internal static partial class SyslogLoad
         var serverDll = Option(args, "--server", "");
         if (serverDll.Length == 0)
         {
-            Console.Error.WriteLine("usage: syslog --server <Loggia.Cli.dll> [--connections 4] [--seconds 10] [--runs 3]");
+            Console.Error.WriteLine("usage: syslog --server <Loggia.Cli.dll> [--connections 8] [--seconds 10] [--runs 3]");
             return 2;
         }
 
-        var connections = int.Parse(Option(args, "--connections", "4"), CultureInfo.InvariantCulture);
+        var connections = int.Parse(Option(args, "--connections", "8"), CultureInfo.InvariantCulture);
         var seconds = double.Parse(Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
         var runs = int.Parse(Option(args, "--runs", "3"), CultureInfo.InvariantCulture);
         var templates = LogTemplates.Load();

@@ -64,26 +64,45 @@ public sealed class SyslogPushBuilder
             _active.Add(stream);
         }
 
-        _metadata.Clear();
-        _metadata.Add(new LabelPair("severity", SyslogNames.Severity(message.Severity)));
-        _metadata.Add(new LabelPair("detected_level", SyslogNames.Level(message.Severity)));
-        if (!message.ProcId.IsEmpty)
+        string? procId = message.ProcId.IsEmpty ? null : _strings.Text(message.ProcId);
+        string? msgId = message.MsgId.IsEmpty ? null : _strings.Text(message.MsgId);
+        LabelPair[] metadata;
+        if (message.StructuredData.IsEmpty && stream.LastMetadata is { } last && stream.LastSeverity == message.Severity
+            && ReferenceEquals(stream.LastProcId, procId) && ReferenceEquals(stream.LastMsgId, msgId))
         {
-            _metadata.Add(new LabelPair("proc_id", _strings.Text(message.ProcId)));
+            // Entries never change their metadata, so messages alike in a stream share one array.
+            metadata = last;
         }
-
-        if (!message.MsgId.IsEmpty)
+        else
         {
-            _metadata.Add(new LabelPair("msg_id", _strings.Text(message.MsgId)));
-        }
+            _metadata.Clear();
+            _metadata.Add(new LabelPair("severity", SyslogNames.Severity(message.Severity)));
+            _metadata.Add(new LabelPair("detected_level", SyslogNames.Level(message.Severity)));
+            if (procId is not null)
+            {
+                _metadata.Add(new LabelPair("proc_id", procId));
+            }
 
-        if (!message.StructuredData.IsEmpty)
-        {
-            AddStructuredData(message.StructuredData);
+            if (msgId is not null)
+            {
+                _metadata.Add(new LabelPair("msg_id", msgId));
+            }
+
+            if (!message.StructuredData.IsEmpty)
+            {
+                AddStructuredData(message.StructuredData);
+            }
+
+            metadata = _metadata.ToArray();
+            bool shareable = message.StructuredData.IsEmpty;
+            stream.LastMetadata = shareable ? metadata : null;
+            stream.LastSeverity = message.Severity;
+            stream.LastProcId = procId;
+            stream.LastMsgId = msgId;
         }
 
         var line = CopyLine(message.Message);
-        stream.Entries.Add(new LogEntry(message.TimestampNanos != 0 ? message.TimestampNanos : receivedNanos, line, _metadata.ToArray()));
+        stream.Entries.Add(new LogEntry(message.TimestampNanos != 0 ? message.TimestampNanos : receivedNanos, line, metadata));
         Count++;
         LineBytes += line.Length;
     }
@@ -195,5 +214,13 @@ public sealed class SyslogPushBuilder
         public string RawLabels { get; } = labels.ToString();
 
         public List<LogEntry> Entries { get; } = [];
+
+        public LabelPair[]? LastMetadata { get; set; }
+
+        public int LastSeverity { get; set; }
+
+        public string? LastProcId { get; set; }
+
+        public string? LastMsgId { get; set; }
     }
 }

@@ -57,17 +57,23 @@ internal sealed class SyslogBatchSink(PushPipeline pipeline, TenantId tenant, Sy
     /// <summary>
     /// Sends the batch; completes once it is durable. <paramref name="waitWhenBusy"/>: retry while the ingester is
     /// saturated (TCP, so the sender is held back by not reading); otherwise a refused batch is dropped and counted.
+    /// The batch is taken before the first await, so the caller may fill the next one while this one is in flight.
     /// </summary>
-    public async ValueTask FlushAsync(bool waitWhenBusy, CancellationToken cancellationToken)
+    public Task FlushAsync(bool waitWhenBusy, CancellationToken cancellationToken)
     {
         RecordFramed();
         if (_builder.Count == 0)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         var count = _builder.Count;
         var push = _builder.Build();
+        return SendAsync(push, count, waitWhenBusy, cancellationToken);
+    }
+
+    private async Task SendAsync(Loggia.Ingest.Loki.PushRequest push, int count, bool waitWhenBusy, CancellationToken cancellationToken)
+    {
         try
         {
             while (true)

@@ -52,6 +52,7 @@ internal sealed class SyslogTcpConnection(Socket socket, SyslogBatchSink sink, S
         var framer = new SyslogFramer(maxMessageBytes);
         var buffer = new byte[maxMessageBytes + SyslogFramer.MaxHeaderBytes + ReadChunk];
         int start = 0, filled = 0;
+        Task pending = Task.CompletedTask;
         while (true)
         {
             if (start == filled)
@@ -73,9 +74,14 @@ internal sealed class SyslogTcpConnection(Socket socket, SyslogBatchSink sink, S
             while (true)
             {
                 bool more = Frame(ref framer, buffer, ref start, filled, final);
-                if (sink.IsFull || (!more && sink.Count > 0))
+                // Send when the batch is full, or when the sender has nothing more queued (lines are copied into the
+                // batch, so reading on while bytes are waiting makes larger batches).
+                if (sink.IsFull || (!more && sink.Count > 0 && (final || socket.Available == 0)))
                 {
-                    await sink.FlushAsync(waitWhenBusy: true, cancellationToken);
+                    // One batch in flight while the next is filled: parsing overlaps the WAL's fsync, and a batch
+                    // the ingester refuses holds up the reading (backpressure) before a second one is taken.
+                    await pending;
+                    pending = sink.FlushAsync(waitWhenBusy: true, cancellationToken);
                 }
 
                 if (!more)
@@ -86,6 +92,7 @@ internal sealed class SyslogTcpConnection(Socket socket, SyslogBatchSink sink, S
 
             if (final)
             {
+                await pending;
                 await sink.FlushAsync(waitWhenBusy: true, cancellationToken);
                 return;
             }
