@@ -16,6 +16,11 @@ if (args is ["bloom", .. var bloomArgs])
     return Loggia.Bench.Bloom.BloomNeedle.Run(bloomArgs);
 }
 
+if (args is ["syslog", .. var syslogArgs])
+{
+    return await Loggia.Bench.Ingest.SyslogLoad.RunAsync(syslogArgs);
+}
+
 if (args is ["ingest", .. var rest])
 {
     return await Loggia.Bench.Ingest.IngestLoad.RunAsync(rest);

@@ -7,6 +7,7 @@ using Loggia.Server.Http;
 using Loggia.Server.Ingest;
 using Loggia.Server.Metrics;
 using Loggia.Server.Storage;
+using Loggia.Server.Syslog;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -62,6 +63,10 @@ public static partial class LoggiaServer
         builder.Services.AddReadApi();
         builder.Services.AddHostedService<FlushService>();
         builder.Services.AddHostedService<RetentionService>();
+        // Registered after the flush service so that it stops first: connections finish their batch into the WAL.
+        builder.Services.AddSingleton<SyslogMetrics>();
+        builder.Services.AddSingleton<SyslogService>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SyslogService>());
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Loggia.Server");
         foreach (var warning in config.Warnings)

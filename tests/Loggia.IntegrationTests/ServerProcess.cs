@@ -35,6 +35,9 @@ internal sealed class ServerProcess : IDisposable
         start.ArgumentList.Add($"-common.path-prefix={dataDirectory}");
         start.ArgumentList.Add("-log.level=warn");
         start.ArgumentList.Add("-distributor.otlp-grpc-listen-port=0");
+        // Syslog on free ports, so servers started side by side (and a system syslog relay on 1514) do not collide.
+        start.ArgumentList.Add("-syslog.tcp-listen-port=0");
+        start.ArgumentList.Add("-syslog.udp-listen-port=0");
         foreach (var flag in extraFlags)
         {
             start.ArgumentList.Add(flag);

@@ -37,6 +37,9 @@ internal sealed class ServerUnderTest : IDisposable
         start.ArgumentList.Add($"-common.path-prefix={dataDirectory}");
         start.ArgumentList.Add("-log.level=warn");
         start.ArgumentList.Add("-distributor.otlp-grpc-listen-port=0");
+        // The syslog case passes its own ports after these; otherwise syslog takes free ports so servers do not collide.
+        start.ArgumentList.Add("-syslog.tcp-listen-port=0");
+        start.ArgumentList.Add("-syslog.udp-listen-port=0");
         foreach (var flag in extraFlags ?? [])
         {
             start.ArgumentList.Add(flag);

@@ -32,6 +32,15 @@ public static class ConfigOptions
         Text("clef.api_key", "clef.api-key", "When set, CLEF/Seq ingestion requires this API key (X-Seq-ApiKey header or apiKey parameter) (Loggia).", o => o.ClefApiKey, (o, v) => Set(() => o.ClefApiKey = v)),
         Text("elasticsearch.label_fields", "elasticsearch.label-fields", "Comma-separated document fields (dotted paths) that become stream labels in Elasticsearch bulk ingestion, besides index (Loggia).", o => string.Join(',', o.ElasticsearchLabelFields), (o, v) => Set(() => o.ElasticsearchLabelFields = [.. v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)])),
         Integer("distributor.otlp_grpc_listen_port", "distributor.otlp-grpc-listen-port", "Port of the OTLP/gRPC logs receiver (HTTP/2 cleartext; 0: off) (Loggia).", 0, 65535, o => o.OtlpGrpcListenPort, (o, v) => o.OtlpGrpcListenPort = v),
+        Text("syslog.listen_address", "syslog.listen-address", "Listen address of the syslog receivers (Loggia).", o => o.Syslog.ListenAddress, (o, v) =>
+            IPAddress.TryParse(v, out _) ? Set(() => o.Syslog.ListenAddress = v) : $"'{v}' is not an IP address"),
+        Integer("syslog.tcp_listen_port", "syslog.tcp-listen-port", "Syslog over TCP, RFC 6587 framing (0: a free port; -1: off) (Loggia).", -1, 65535, o => o.Syslog.TcpListenPort, (o, v) => o.Syslog.TcpListenPort = v),
+        Integer("syslog.udp_listen_port", "syslog.udp-listen-port", "Syslog over UDP (0: a free port; -1: off) (Loggia).", -1, 65535, o => o.Syslog.UdpListenPort, (o, v) => o.Syslog.UdpListenPort = v),
+        Text("syslog.tenant", "syslog.tenant", "Tenant of syslog messages (Loggia).", o => o.Syslog.Tenant, (o, v) =>
+            Loggia.Core.Model.TenantId.TryCreate(v, out _, out var error) ? Set(() => o.Syslog.Tenant = v) : $"'{v}' is not a valid tenant: {error}"),
+        Size("syslog.max_message_size", "syslog.max-message-size", "Longest syslog message kept whole; longer ones are truncated and counted (Loggia).", 256, o => o.Syslog.MaxMessageBytes, (o, v) => o.Syslog.MaxMessageBytes = Math.Min(v, 16L * 1024 * 1024)),
+        Text("syslog.tls_cert_file", "syslog.tls-cert-file", "PEM certificate for syslog over TLS on the TCP port (with syslog.tls_key_file) (Loggia).", o => o.Syslog.TlsCertFile, (o, v) => Set(() => o.Syslog.TlsCertFile = v)),
+        Text("syslog.tls_key_file", "syslog.tls-key-file", "PEM private key of syslog.tls_cert_file (Loggia).", o => o.Syslog.TlsKeyFile, (o, v) => Set(() => o.Syslog.TlsKeyFile = v)),
         Number("limits_config.ingestion_rate_mb", "distributor.ingestion-rate-limit-mb", "Per-tenant ingestion rate in MB/s.", o => o.Limits.IngestionRateMB, (o, v) => o.Limits.IngestionRateMB = v),
         Number("limits_config.ingestion_burst_size_mb", "distributor.ingestion-burst-size-mb", "Per-tenant ingestion burst in MB.", o => o.Limits.IngestionBurstSizeMB, (o, v) => o.Limits.IngestionBurstSizeMB = v),
         Integer("limits_config.max_label_names_per_series", "validation.max-label-names-per-series", "Most labels a stream may have.", 1, 1000, o => o.Limits.MaxLabelNamesPerSeries, (o, v) => o.Limits.MaxLabelNamesPerSeries = v),

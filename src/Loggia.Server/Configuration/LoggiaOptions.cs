@@ -60,6 +60,9 @@ public sealed class LoggiaOptions
     /// <summary>Port of the OTLP/gRPC logs receiver, HTTP/2 cleartext on <see cref="HttpListenAddress"/> (<c>distributor.otlp_grpc_listen_port</c>, Loggia); 0 turns it off.</summary>
     public int OtlpGrpcListenPort { get; set; } = 4317;
 
+    /// <summary>Syslog receivers (<c>syslog</c> section, Loggia).</summary>
+    public SyslogOptions Syslog { get; } = new();
+
     /// <summary>Per-tenant limits (<c>limits_config</c>).</summary>
     public LimitsOptions Limits { get; } = new();
 
@@ -157,4 +160,29 @@ public sealed class LimitsOptions
 
     /// <summary><c>limits_config.deletion_mode</c>: <c>disabled</c>, <c>filter-only</c> or <c>filter-and-delete</c> (Loki's default).</summary>
     public string DeletionMode { get; set; } = "filter-and-delete";
+}
+
+/// <summary>The syslog receivers: TCP (RFC 6587 framing, optional TLS) and UDP (<c>syslog</c> section, Loggia).</summary>
+public sealed class SyslogOptions
+{
+    /// <summary>Listen address of both receivers (<c>syslog.listen_address</c>).</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>TCP port (<c>syslog.tcp_listen_port</c>); 0 picks a free port, -1 turns the receiver off.</summary>
+    public int TcpListenPort { get; set; } = 1514;
+
+    /// <summary>UDP port (<c>syslog.udp_listen_port</c>); 0 picks a free port, -1 turns the receiver off.</summary>
+    public int UdpListenPort { get; set; } = 1514;
+
+    /// <summary>Tenant the received messages belong to (<c>syslog.tenant</c>); <c>fake</c>, as with auth off.</summary>
+    public string Tenant { get; set; } = "fake";
+
+    /// <summary>Longest message kept whole (<c>syslog.max_message_size</c>); longer ones are cut to it and counted.</summary>
+    public long MaxMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>PEM certificate (chain) file; with <see cref="TlsKeyFile"/> the TCP receiver speaks TLS (<c>syslog.tls_cert_file</c>).</summary>
+    public string TlsCertFile { get; set; } = "";
+
+    /// <summary>PEM private key file of <see cref="TlsCertFile"/> (<c>syslog.tls_key_file</c>).</summary>
+    public string TlsKeyFile { get; set; } = "";
 }

@@ -163,6 +163,24 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void Syslog_DefaultsYamlEnvironmentAndFlags()
+    {
+        var defaults = Load().Options.Syslog;
+        Assert.Equal((1514, 1514, "fake", 64 * 1024L), (defaults.TcpListenPort, defaults.UdpListenPort, defaults.Tenant, defaults.MaxMessageBytes));
+
+        var options = Load(
+            yaml: "syslog:\n  tcp_listen_port: 6514\n  tenant: infra\n  max_message_size: 8KiB\n  tls_cert_file: /c.pem\n  tls_key_file: /k.pem\n",
+            args: ["-syslog.udp-listen-port=-1"],
+            environment: new Dictionary<string, string> { ["LOGGIA_SYSLOG_LISTEN_ADDRESS"] = "0.0.0.0" }).Options.Syslog;
+        Assert.Equal((6514, -1, "infra", 8192L, "/c.pem", "/k.pem", "0.0.0.0"),
+            (options.TcpListenPort, options.UdpListenPort, options.Tenant, options.MaxMessageBytes, options.TlsCertFile, options.TlsKeyFile, options.ListenAddress));
+
+        var error = Assert.Throws<ConfigException>(() => Load(args: ["-syslog.tenant=a/b", "-syslog.tcp-listen-port=-2"]));
+        Assert.Contains("syslog.tenant", error.Message, StringComparison.Ordinal);
+        Assert.Contains("syslog.tcp_listen_port", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EveryOption_HasADistinctFlagAndPath_AndIsDocumentedInTheReadme()
     {
         var readme = File.ReadAllText(Path.Combine(RepoRoot(), "README.md"));

@@ -19,7 +19,7 @@ public sealed class MetricQueryEndToEndTests : IDisposable
 
     private async Task<(WebApplication App, HttpClient Client)> StartAsync(params string[] flags)
     {
-        string[] args = ["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", $"-common.path-prefix={_data}", "-log.level=warn", .. flags];
+        string[] args = ["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", "-syslog.tcp-listen-port=0", "-syslog.udp-listen-port=0", $"-common.path-prefix={_data}", "-log.level=warn", .. flags];
         var app = await LoggiaServer.BuildAsync(ConfigLoader.Load(args, new Dictionary<string, string>()));
         await app.StartAsync();
         var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };

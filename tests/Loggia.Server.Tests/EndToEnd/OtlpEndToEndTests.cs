@@ -32,7 +32,7 @@ public sealed partial class OtlpEndToEndTests : IDisposable
     {
         var grpcPort = FreePort();
         var config = ConfigLoader.Load(
-            ["-server.http-listen-port=0", $"-common.path-prefix={_data}", "-log.level=warn", $"-distributor.otlp-grpc-listen-port={grpcPort}"],
+            ["-server.http-listen-port=0", $"-common.path-prefix={_data}", "-log.level=warn", $"-distributor.otlp-grpc-listen-port={grpcPort}", "-syslog.tcp-listen-port=0", "-syslog.udp-listen-port=0"],
             new Dictionary<string, string>());
         var app = await LoggiaServer.BuildAsync(config);
         await app.StartAsync();

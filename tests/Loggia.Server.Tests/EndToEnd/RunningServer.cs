@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Loggia.Server.Configuration;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loggia.Server.Tests.EndToEnd;
 
@@ -30,11 +31,17 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The syslog TCP receiver (on a free port).</summary>
+    public IPEndPoint SyslogTcp => App.Services.GetRequiredService<Loggia.Server.Syslog.SyslogService>().TcpEndPoint!;
+
+    /// <summary>The syslog UDP receiver (on a free port).</summary>
+    public IPEndPoint SyslogUdp => App.Services.GetRequiredService<Loggia.Server.Syslog.SyslogService>().UdpEndPoint!;
+
     /// <summary>Starts a server; <paramref name="yaml"/> is a config file for it (flags still win).</summary>
     public static async Task<RunningServer> StartAsync(bool authEnabled = false, string? yaml = null)
     {
         var data = Directory.CreateTempSubdirectory("loggia-e2e-").FullName;
-        List<string> args = ["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"];
+        List<string> args = ["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", "-syslog.tcp-listen-port=0", "-syslog.udp-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"];
         if (yaml is not null)
         {
             var file = Path.Combine(data, "config.yaml");

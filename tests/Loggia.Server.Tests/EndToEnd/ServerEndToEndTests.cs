@@ -16,7 +16,7 @@ public sealed class ServerEndToEndTests : IDisposable
 
     private async Task<(WebApplication App, HttpClient Client)> StartAsync()
     {
-        var config = ConfigLoader.Load(["-server.http-listen-port=0", $"-common.path-prefix={_data}", "-log.level=warn", "-distributor.otlp-grpc-listen-port=0"], new Dictionary<string, string>());
+        var config = ConfigLoader.Load(["-server.http-listen-port=0", $"-common.path-prefix={_data}", "-log.level=warn", "-distributor.otlp-grpc-listen-port=0", "-syslog.tcp-listen-port=0", "-syslog.udp-listen-port=0"], new Dictionary<string, string>());
         var app = await LoggiaServer.BuildAsync(config);
         await app.StartAsync();
         return (app, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
