@@ -73,7 +73,10 @@ public sealed class SyslogEndToEndTests
         var payload = new List<byte>();
         payload.AddRange(OctetCounted($"<165>1 {ts} web-1 checkout 4242 ORDER [origin@32473 ip=\"10.0.0.1\" note=\"a \\\"quoted\\\" \\] value\"] \uFEFForder placed"));
         payload.AddRange(Encoding.UTF8.GetBytes($"<11>1 {ts} web-1 checkout - - - payment failed\n"));
-        payload.AddRange(Encoding.UTF8.GetBytes("<30>Dec  7 02:45:00 web-2 sshd[77]: Accepted publickey\n"));
+        // RFC 3164 timestamps have no year or zone (read as UTC): a recent one, so it falls in the queried hour.
+        var recent = DateTime.UtcNow.AddMinutes(-1);
+        var bsd = string.Create(CultureInfo.InvariantCulture, $"{recent:MMM} {recent.Day,2} {recent:HH:mm:ss}");
+        payload.AddRange(Encoding.UTF8.GetBytes($"<30>{bsd} web-2 sshd[77]: Accepted publickey\n"));
         await SendTcpAsync(server.SyslogTcp, [.. payload]);
 
         var checkout = await WaitForAsync(server, "{service_name=\"checkout\"}", 2);
