@@ -6,6 +6,7 @@ using Loggia.Ingest.Loki;
 using Loggia.Server.Http;
 using Loggia.Server.Ingest;
 using Loggia.Server.Metrics;
+using Loggia.Server.Ingest.Rules;
 using Loggia.Server.Storage;
 using Loggia.Server.Syslog;
 using Microsoft.AspNetCore.Builder;
@@ -46,8 +47,11 @@ public static partial class LoggiaServer
         builder.Services.AddSingleton<StorageEngine>(services =>
             StorageEngine.OpenAsync(options, services.GetRequiredService<ILoggerFactory>(), time, cancellationToken).GetAwaiter().GetResult());
         builder.Services.AddSingleton<IPushIngester, LokiIngester>();
+        builder.Services.AddSingleton(_ => CreateIngestRules(options));
         builder.Services.AddSingleton(services => new PushPipeline(
-            services.GetRequiredService<PushValidator>(), services.GetRequiredService<IPushIngester>(), services.GetRequiredService<IngestMetrics>()));
+            services.GetRequiredService<PushValidator>(), services.GetRequiredService<IPushIngester>(), services.GetRequiredService<IngestMetrics>(),
+            services.GetRequiredService<IngestRules>()));
+        builder.Services.AddSingleton<IngestPatternsEndpoint>();
         builder.Services.AddSingleton(services => new PushEndpoint(
             services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(), options.MaxReceiveMessageBytes, time));
         builder.Services.AddSingleton(services => new OtlpHttpEndpoint(
@@ -98,6 +102,11 @@ public static partial class LoggiaServer
         app.MapMethods("/loki/api/v1/label/{name}/values", ["GET", "POST"], (HttpContext context, string name) => query.LabelValuesAsync(context, name));
         app.MapMethods("/loki/api/v1/series", ["GET", "POST"], query.SeriesAsync);
         app.MapReadApi(query);
+        var patterns = app.Services.GetRequiredService<IngestPatternsEndpoint>();
+        app.MapGet("/api/v1/patterns", patterns.ListAsync);
+        app.MapPost("/api/v1/patterns", patterns.PutAsync);
+        app.MapGet("/api/v1/patterns/{name}", (HttpContext context, string name) => patterns.GetAsync(context, name));
+        app.MapDelete("/api/v1/patterns/{name}", (HttpContext context, string name) => patterns.DeleteAsync(context, name));
 
         app.MapGet("/ready", () => Results.Text("ready\n"));
         app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
@@ -140,6 +149,18 @@ public static partial class LoggiaServer
             var grpc = app.Services.GetRequiredService<OtlpGrpcEndpoint>();
             app.MapWhen(context => context.Connection.LocalPort == grpcPort, branch => branch.Run(grpc.HandleAsync));
         }
+    }
+
+    /// <summary>The config file's rules (validated when the config was loaded) and the tenants' persisted runtime patterns.</summary>
+    private static IngestRules CreateIngestRules(LoggiaOptions options)
+    {
+        var configured = new List<IngestRule>(options.IngestRules.Count);
+        foreach (var definition in options.IngestRules)
+        {
+            configured.Add(IngestRule.Compile(definition));
+        }
+
+        return new IngestRules(configured, IngestPatternStore.Open(options.DataDirectory), new LabelCardinalityGuard(options.Limits.MaxRuleLabelValues));
     }
 
     private static LokiLimits ToLokiLimits(LimitsOptions limits) => new()

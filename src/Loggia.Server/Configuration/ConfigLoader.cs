@@ -206,6 +206,12 @@ public static partial class ConfigLoader
                 continue;
             }
 
+            if (prefix.Length == 0 && key == IngestRulesConfig.Section)
+            {
+                options.IngestRules = IngestRulesConfig.Parse(valueNode, file, errors);
+                continue;
+            }
+
             if (prefix.Length == 0 && !knownSections.Contains(key))
             {
                 warnings.Add($"config: section '{key}' is not supported by Loggia and is ignored");

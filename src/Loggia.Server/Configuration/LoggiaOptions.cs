@@ -54,6 +54,9 @@ public sealed class LoggiaOptions
     /// <summary>False-positive rate of block token bloom filters (<c>storage.bloom_false_positive_rate</c>); 0 writes none.</summary>
     public double BloomFalsePositiveRate { get; set; } = 0.01;
 
+    /// <summary>The ingest rules of the config file (<c>ingest_rules</c>, Loggia), tried before each tenant's runtime patterns.</summary>
+    public IReadOnlyList<Loggia.Server.Ingest.Rules.IngestRuleDefinition> IngestRules { get; set; } = [];
+
     /// <summary>Largest push body after decompression (<c>server.grpc_server_max_recv_msg_size</c> / <c>distributor.max_recv_msg_size</c>).</summary>
     public long MaxReceiveMessageBytes { get; set; } = 100L * 1024 * 1024;
 
@@ -160,6 +163,12 @@ public sealed class LimitsOptions
 
     /// <summary><c>limits_config.deletion_mode</c>: <c>disabled</c>, <c>filter-only</c> or <c>filter-and-delete</c> (Loki's default).</summary>
     public string DeletionMode { get; set; } = "filter-and-delete";
+
+    /// <summary>
+    /// <c>limits_config.max_rule_label_values</c> (Loggia): most distinct values a label created by an ingest rule may
+    /// take per tenant; later values stay structured metadata. 0: no limit.
+    /// </summary>
+    public int MaxRuleLabelValues { get; set; } = 1000;
 }
 
 /// <summary>The syslog receivers: TCP (RFC 6587 framing, optional TLS) and UDP (<c>syslog</c> section, Loggia).</summary>

@@ -6,6 +6,7 @@ using Loggia.Ingest.Clef;
 using Loggia.Ingest.Loki;
 using Loggia.Server.Ingest;
 using Microsoft.AspNetCore.Http;
+using Loggia.Server.Ingest.Rules;
 
 namespace Loggia.Server.Http;
 
@@ -58,7 +59,7 @@ public sealed class ClefEndpoint(TenantResolver tenants, PushPipeline pipeline, 
             return;
         }
 
-        var outcome = await pipeline.IngestAsync(tenant, decoded.Push, context.RequestAborted);
+        var outcome = await pipeline.IngestAsync(tenant, IngestSource.Clef, decoded.Push, context.RequestAborted);
         if (outcome.IsBusy)
         {
             context.Response.Headers.RetryAfter = outcome.RetryAfterSeconds!.Value.ToString(CultureInfo.InvariantCulture);

@@ -6,6 +6,7 @@ using Loggia.Ingest.Elasticsearch;
 using Loggia.Ingest.Loki;
 using Loggia.Server.Ingest;
 using Microsoft.AspNetCore.Http;
+using Loggia.Server.Ingest.Rules;
 
 namespace Loggia.Server.Http;
 
@@ -97,7 +98,7 @@ public sealed class ElasticsearchEndpoint(TenantResolver tenants, PushPipeline p
             return;
         }
 
-        var outcome = await pipeline.IngestAsync(tenant, decoded.Push, context.RequestAborted);
+        var outcome = await pipeline.IngestAsync(tenant, IngestSource.Elasticsearch, decoded.Push, context.RequestAborted);
         if (outcome.IsBusy)
         {
             context.Response.Headers.RetryAfter = outcome.RetryAfterSeconds!.Value.ToString(CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using Loggia.Ingest.Loki;
 using Loggia.Ingest.Otlp;
 using Loggia.Server.Ingest;
 using Microsoft.AspNetCore.Http;
+using Loggia.Server.Ingest.Rules;
 
 namespace Loggia.Server.Http;
 
@@ -98,7 +99,7 @@ public sealed class OtlpGrpcEndpoint
             return;
         }
 
-        var outcome = await _pipeline.IngestAsync(tenant, push, context.RequestAborted);
+        var outcome = await _pipeline.IngestAsync(tenant, IngestSource.Otlp, push, context.RequestAborted);
         if (outcome.IsBusy)
         {
             var details = OtlpResponses.Status(OtlpPayloadFormat.Protobuf, GrpcStatusCode.Unavailable, outcome.BusyMessage!, outcome.RetryAfterSeconds);

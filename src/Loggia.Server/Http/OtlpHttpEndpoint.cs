@@ -3,6 +3,7 @@ using Loggia.Ingest.Loki;
 using Loggia.Ingest.Otlp;
 using Loggia.Server.Ingest;
 using Microsoft.AspNetCore.Http;
+using Loggia.Server.Ingest.Rules;
 
 namespace Loggia.Server.Http;
 
@@ -71,7 +72,7 @@ public sealed class OtlpHttpEndpoint
             return;
         }
 
-        var outcome = await _pipeline.IngestAsync(tenant, push, context.RequestAborted);
+        var outcome = await _pipeline.IngestAsync(tenant, IngestSource.Otlp, push, context.RequestAborted);
         if (outcome.IsBusy)
         {
             context.Response.Headers.RetryAfter = outcome.RetryAfterSeconds!.Value.ToString(CultureInfo.InvariantCulture);

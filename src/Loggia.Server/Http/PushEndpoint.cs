@@ -4,6 +4,7 @@ using Loggia.Core.Model;
 using Loggia.Ingest.Loki;
 using Loggia.Server.Ingest;
 using Microsoft.AspNetCore.Http;
+using Loggia.Server.Ingest.Rules;
 
 namespace Loggia.Server.Http;
 
@@ -90,7 +91,7 @@ public sealed class PushEndpoint
             return;
         }
 
-        var outcome = await _pipeline.IngestAsync(tenant, push, context.RequestAborted);
+        var outcome = await _pipeline.IngestAsync(tenant, IngestSource.Loki, push, context.RequestAborted);
         if (outcome.IsBusy)
         {
             context.Response.Headers.RetryAfter = outcome.RetryAfterSeconds!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);

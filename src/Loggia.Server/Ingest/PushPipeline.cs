@@ -2,12 +2,13 @@ using System.Diagnostics.Metrics;
 using Loggia.Core.Model;
 using Loggia.Ingest;
 using Loggia.Ingest.Loki;
+using Loggia.Server.Ingest.Rules;
 
 namespace Loggia.Server.Ingest;
 
 /// <summary>
-/// The path every push protocol shares after decoding (Loki push, native logs, OTLP over HTTP and gRPC): validate with
-/// Loki's limits, hand the valid entries to the ingester (WAL, then head), count what was received and discarded,
+/// The path every push protocol shares after decoding (Loki push, native logs, OTLP, syslog, CLEF, Elasticsearch):
+/// apply the ingest rules of the tenant, validate with Loki's limits, hand the valid entries to the ingester (WAL, then head), count what was received and discarded,
 /// and report the outcome for the protocol to answer in its own terms.
 /// </summary>
 public sealed class PushPipeline
@@ -19,21 +20,28 @@ public sealed class PushPipeline
     private readonly PushValidator _validator;
     private readonly IPushIngester _ingester;
     private readonly IngestMetrics? _metrics;
+    private readonly IngestRules _rules;
 
-    /// <summary>Creates the pipeline; <paramref name="metrics"/> counts entries the ingester refuses.</summary>
-    public PushPipeline(PushValidator validator, IPushIngester ingester, IngestMetrics? metrics = null)
+    /// <summary>Creates the pipeline; <paramref name="metrics"/> counts entries the ingester refuses; <paramref name="rules"/> parse entries before validation.</summary>
+    public PushPipeline(PushValidator validator, IPushIngester ingester, IngestMetrics? metrics = null, IngestRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(validator);
         ArgumentNullException.ThrowIfNull(ingester);
         _validator = validator;
         _ingester = ingester;
         _metrics = metrics;
+        _rules = rules ?? IngestRules.None;
     }
 
-    /// <summary>Validates and ingests <paramref name="push"/> for <paramref name="tenant"/>; completes once the kept entries are durable.</summary>
-    public async ValueTask<PushOutcome> IngestAsync(TenantId tenant, PushRequest push, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the ingest rules, validates and ingests <paramref name="push"/> for <paramref name="tenant"/>, which
+    /// arrived by <paramref name="source"/>; completes once the kept entries are durable.
+    /// </summary>
+    public async ValueTask<PushOutcome> IngestAsync(TenantId tenant, IngestSource source, PushRequest push, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(push);
+        // Rules run before validation, so the labels they create meet the same limits as the client's.
+        push = _rules.Apply(tenant, source, push);
         var validation = _validator.Validate(tenant, push);
         var messages = new List<string>();
         if (validation.ErrorMessage is { } validationError)

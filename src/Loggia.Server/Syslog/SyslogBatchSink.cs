@@ -1,6 +1,7 @@
 using Loggia.Core.Model;
 using Loggia.Ingest.Syslog;
 using Loggia.Server.Ingest;
+using Loggia.Server.Ingest.Rules;
 
 namespace Loggia.Server.Syslog;
 
@@ -78,7 +79,7 @@ internal sealed class SyslogBatchSink(PushPipeline pipeline, TenantId tenant, Sy
         {
             while (true)
             {
-                var outcome = await pipeline.IngestAsync(tenant, push, cancellationToken);
+                var outcome = await pipeline.IngestAsync(tenant, IngestSource.Syslog, push, cancellationToken);
                 if (!outcome.IsBusy)
                 {
                     return;

@@ -11,10 +11,12 @@ namespace Loggia.Server.Tests.EndToEnd;
 internal sealed class RunningServer : IAsyncDisposable
 {
     private readonly string _data;
+    private readonly bool _ownsData;
 
-    private RunningServer(string data, WebApplication app)
+    private RunningServer(string data, WebApplication app, bool ownsData)
     {
         _data = data;
+        _ownsData = ownsData;
         App = app;
         BaseAddress = new Uri(app.Urls.First());
         Client = new HttpClient { BaseAddress = BaseAddress };
@@ -37,10 +39,13 @@ internal sealed class RunningServer : IAsyncDisposable
     /// <summary>The syslog UDP receiver (on a free port).</summary>
     public IPEndPoint SyslogUdp => App.Services.GetRequiredService<Loggia.Server.Syslog.SyslogService>().UdpEndPoint!;
 
-    /// <summary>Starts a server; <paramref name="yaml"/> is a config file for it (flags still win).</summary>
-    public static async Task<RunningServer> StartAsync(bool authEnabled = false, string? yaml = null)
+    /// <summary>
+    /// Starts a server; <paramref name="yaml"/> is a config file for it (flags still win). With
+    /// <paramref name="dataDirectory"/> it reopens that directory (a restart) and leaves it in place when disposed.
+    /// </summary>
+    public static async Task<RunningServer> StartAsync(bool authEnabled = false, string? yaml = null, string? dataDirectory = null)
     {
-        var data = Directory.CreateTempSubdirectory("loggia-e2e-").FullName;
+        var data = dataDirectory ?? Directory.CreateTempSubdirectory("loggia-e2e-").FullName;
         List<string> args = ["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", "-syslog.tcp-listen-port=0", "-syslog.udp-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"];
         if (yaml is not null)
         {
@@ -51,7 +56,7 @@ internal sealed class RunningServer : IAsyncDisposable
         var config = ConfigLoader.Load(args, new Dictionary<string, string>());
         var app = await LoggiaServer.BuildAsync(config);
         await app.StartAsync();
-        return new RunningServer(data, app);
+        return new RunningServer(data, app, ownsData: dataDirectory is null);
     }
 
     public async Task PushAsync(string json, string? tenant = null)
@@ -113,6 +118,9 @@ internal sealed class RunningServer : IAsyncDisposable
     {
         Client.Dispose();
         await App.DisposeAsync();
-        Directory.Delete(_data, recursive: true);
+        if (_ownsData)
+        {
+            Directory.Delete(_data, recursive: true);
+        }
     }
 }

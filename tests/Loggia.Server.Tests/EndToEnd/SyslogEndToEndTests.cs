@@ -48,7 +48,7 @@ public sealed class SyslogEndToEndTests
         return entries;
     }
 
-    private static async Task SendTcpAsync(IPEndPoint endPoint, byte[] bytes)
+    internal static async Task SendTcpAsync(IPEndPoint endPoint, byte[] bytes)
     {
         using var client = new TcpClient();
         await client.ConnectAsync(endPoint);

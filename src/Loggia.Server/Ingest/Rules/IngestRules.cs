@@ -1,0 +1,56 @@
+using Loggia.Core.Model;
+using Loggia.Ingest.Loki;
+
+namespace Loggia.Server.Ingest.Rules;
+
+/// <summary>
+/// Every ingest rule in force: those of the config file (<c>ingest_rules</c>, for every tenant, tried first) and each
+/// tenant's runtime patterns, with the cardinality guard they share.
+/// </summary>
+public sealed class IngestRules
+{
+    private readonly IReadOnlyList<IngestRule> _configured;
+
+    /// <summary>Creates the set.</summary>
+    public IngestRules(IReadOnlyList<IngestRule> configured, IngestPatternStore? patterns, LabelCardinalityGuard guard)
+    {
+        ArgumentNullException.ThrowIfNull(configured);
+        ArgumentNullException.ThrowIfNull(guard);
+        _configured = configured;
+        Patterns = patterns;
+        Guard = guard;
+    }
+
+    /// <summary>No rules: pushes pass unchanged.</summary>
+    public static IngestRules None { get; } = new([], null, new LabelCardinalityGuard(0));
+
+    /// <summary>The rules of the config file.</summary>
+    public IReadOnlyList<IngestRule> Configured => _configured;
+
+    /// <summary>The runtime patterns, or null when they are not enabled.</summary>
+    public IngestPatternStore? Patterns { get; }
+
+    /// <summary>The distinct-value limit for labels that rules create.</summary>
+    public LabelCardinalityGuard Guard { get; }
+
+    /// <summary>The rules for <paramref name="tenant"/>, configured ones first.</summary>
+    public IReadOnlyList<IngestRule> For(TenantId tenant)
+    {
+        var runtime = Patterns?.For(tenant) ?? [];
+        if (runtime.Count == 0)
+        {
+            return _configured;
+        }
+
+        if (_configured.Count == 0)
+        {
+            return runtime;
+        }
+
+        return [.. _configured, .. runtime];
+    }
+
+    /// <summary>Applies the tenant's rules to <paramref name="push"/> (see <see cref="IngestRuleApplier"/>).</summary>
+    public PushRequest Apply(TenantId tenant, IngestSource source, PushRequest push) =>
+        IngestRuleApplier.Apply(tenant, source, push, For(tenant), Guard);
+}
