@@ -21,6 +21,11 @@ if (args is ["syslog", .. var syslogArgs])
     return await Loggia.Bench.Ingest.SyslogLoad.RunAsync(syslogArgs);
 }
 
+if (args is ["ingest-stages", .. var stageArgs])
+{
+    return Loggia.Bench.Ingest.IngestStages.Run(stageArgs);
+}
+
 if (args is ["ingest", .. var rest])
 {
     return await Loggia.Bench.Ingest.IngestLoad.RunAsync(rest);
