@@ -39,8 +39,7 @@ public sealed class DeleteEndpoint(TenantResolver tenants, DeleteRequestRegistry
         bool hasPipeline;
         try
         {
-            hasPipeline = LogQLParser.ParseLogSelector(query) is PipelineExpr;
-            _ = DeletionRule.Compile(query, 0, 0);
+            hasPipeline = DeletionRule.Compile(query, 0, 0).Pipeline is not null;
         }
         catch (Exception e) when (e is LogQLParseException or NotSupportedException or ArgumentException)
         {

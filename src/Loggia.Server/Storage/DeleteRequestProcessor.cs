@@ -10,9 +10,10 @@ namespace Loggia.Server.Storage;
 /// <summary>
 /// The compactor's part of deletes: once a request's cancellation period is over, every published block of its
 /// tenant that overlaps its range and holds a covered stream is rewritten without the deleted entries (or dropped
-/// when nothing is left), exactly as retention rewrites blocks: replacement fsynced, one atomic catalog swap, audit
-/// record, old files deleted after the delete delay. A processed request is swept again over blocks published after
-/// its last pass, so entries that were still in the head (or arrived late) are removed too.
+/// when nothing is left) through the same <see cref="BlockReplacement"/> sequence as retention: replacement fsynced,
+/// one atomic catalog swap, audit record, old files deleted after the delete delay. A processed request is swept
+/// again over blocks published after its last pass, so entries that were still in the head (or arrived late) are
+/// removed too.
 /// </summary>
 public sealed partial class DeleteRequestProcessor(
     StorageEngine storage,
@@ -23,8 +24,7 @@ public sealed partial class DeleteRequestProcessor(
     BlockWriterOptions writerOptions,
     ILogger logger)
 {
-    private readonly RetentionAuditLog _audit = new(storage.DataDirectory);
-    private readonly Queue<(DateTimeOffset Due, string Path)> _pendingDeletes = new();
+    private readonly BlockReplacement _replacement = new(storage.DataDirectory, storage.Catalog, new RetentionAuditLog(storage.DataDirectory), time, deleteDelay, logger);
 
     /// <summary>One pass over every due request; returns the audit records of the blocks it changed.</summary>
     public async Task<IReadOnlyList<RetentionRecord>> RunAsync(CancellationToken cancellationToken)
@@ -88,7 +88,7 @@ public sealed partial class DeleteRequestProcessor(
                 }
             }
         }
-        DeleteDueFiles();
+        _replacement.DeleteDueFiles();
         return changes;
     }
 
@@ -119,9 +119,10 @@ public sealed partial class DeleteRequestProcessor(
                     return null;
                 }
                 var fingerprint = stream.Fingerprint;
+                var pairs = new List<LabelPair>(); // reused for every row of the stream
                 return (ts, line, metadata) =>
                 {
-                    if (!d.Deletion.IsDeleted(ts, line, ToPairs(metadata)))
+                    if (!d.Deletion.IsDeleted(ts, line, ToPairs(metadata, pairs)))
                     {
                         return false;
                     }
@@ -153,68 +154,32 @@ public sealed partial class DeleteRequestProcessor(
             return (null, true);
         }
 
-        long kept = 0;
-        foreach (var s in remaining)
+        var (record, conflict) = await _replacement.ReplaceAsync(
+            block, remaining, block.CreatedAt, writerOptions, // request passes look at blocks by when their data arrived
+            replacement => new RetentionRecord(now, block.Tenant, block.Id, replacement is null ? RetentionAction.Dropped : RetentionAction.Rewritten,
+                replacement?.Id, deleted, block.Rows - deleted, streams),
+            cancellationToken);
+        if (record is null)
         {
-            kept += s.Entries.Count;
-        }
-        var replacement = kept > 0 ? BlockWriter.Write(storage.DataDirectory, block.Tenant, remaining, writerOptions) : null;
-        try
-        {
-            // The replacement keeps the block's publication time: request passes look at blocks by when their data arrived.
-            await storage.Catalog.ReplaceAsync([block.Id], replacement is null ? [] : [replacement.ToBlockInfo(block.CreatedAt, block.Level)], cancellationToken);
-        }
-        catch (CatalogConflictException e)
-        {
-            if (replacement is not null)
-            {
-                File.Delete(Path.Combine(storage.DataDirectory, replacement.RelativePath));
-                File.Delete(WrittenBlock.IndexPathFor(Path.Combine(storage.DataDirectory, replacement.RelativePath)));
-            }
-            LogSkipped(logger, block.Id, block.Tenant, e.Message);
+            LogSkipped(logger, block.Id, block.Tenant, conflict ?? "conflict");
             return (null, false);
         }
 
-        var action = replacement is null ? RetentionAction.Dropped : RetentionAction.Rewritten;
-        var record = new RetentionRecord(now, block.Tenant, block.Id, action, replacement?.Id, deleted, kept, streams);
-        _audit.Append(record);
-        LogApplied(logger, block.Id, block.Tenant, deleted, kept);
-        var due = now + deleteDelay;
-        _pendingDeletes.Enqueue((due, path));
-        _pendingDeletes.Enqueue((due, Path.Combine(storage.DataDirectory, block.IndexPath)));
+        LogApplied(logger, block.Id, block.Tenant, deleted, record.RowsKept);
         return (record, true);
     }
 
-    private static LabelPair[] ToPairs(IReadOnlyList<KeyValuePair<string, string>>? metadata)
+    private static ReadOnlySpan<LabelPair> ToPairs(IReadOnlyList<KeyValuePair<string, string>>? metadata, List<LabelPair> pairs)
     {
-        if (metadata is null || metadata.Count == 0)
+        pairs.Clear();
+        if (metadata is not null)
         {
-            return [];
-        }
-        var pairs = new LabelPair[metadata.Count];
-        for (var i = 0; i < pairs.Length; i++)
-        {
-            pairs[i] = new LabelPair(metadata[i].Key, metadata[i].Value);
-        }
-        return pairs;
-    }
-
-    private void DeleteDueFiles()
-    {
-        var now = time.GetUtcNow();
-        while (_pendingDeletes.Count > 0 && _pendingDeletes.Peek().Due <= now)
-        {
-            var (_, path) = _pendingDeletes.Dequeue();
-            try
+            foreach (var (name, value) in metadata)
             {
-                File.Delete(path);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Left for the start-up garbage collection, which removes every file the catalog does not know.
-                LogDeleteFailed(logger, path, e.Message);
+                pairs.Add(new LabelPair(name, value));
             }
         }
+        return System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pairs);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "delete requests removed {Deleted} entries from block {BlockId} of tenant {Tenant} ({Kept} kept)")]
@@ -222,7 +187,4 @@ public sealed partial class DeleteRequestProcessor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "delete requests skipped block {BlockId} of tenant {Tenant}: {Reason}")]
     private static partial void LogSkipped(ILogger logger, string blockId, string tenant, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "could not delete file {Path}: {Reason}")]
-    private static partial void LogDeleteFailed(ILogger logger, string path, string reason);
 }

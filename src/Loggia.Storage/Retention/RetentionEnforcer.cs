@@ -12,24 +12,19 @@ namespace Loggia.Storage.Retention;
 /// (<see cref="TenantRetention"/>), measured from the start of the pass.
 /// </summary>
 /// <remarks>
-/// Crash-safe by ordering: the replacement is written and fsynced first, then one catalog transaction swaps the
-/// blocks (<see cref="IBlockCatalog.ReplaceAsync"/>), then the audit record is fsynced. A crash before the swap
-/// leaves an unpublished replacement, garbage collected at start; after it, the old files are garbage. Removed
-/// files are deleted only after the delete delay (Loki's <c>retention_delete_delay</c>), so queries that already
-/// listed them finish reading. Not thread-safe: one pass at a time.
+/// Crash-safe through <see cref="BlockReplacement"/>: replacement fsynced, one atomic catalog swap, audit record,
+/// old files deleted after the delete delay (Loki's <c>retention_delete_delay</c>). Not thread-safe: one pass at a time.
 /// </remarks>
 public sealed class RetentionEnforcer : IDisposable
 {
     private readonly string _dataDirectory;
     private readonly IBlockCatalog _catalog;
     private readonly Func<string, TenantRetention> _policyFor;
-    private readonly RetentionAuditLog _audit;
     private readonly TimeProvider _time;
-    private readonly TimeSpan _deleteDelay;
     private readonly BlockWriterOptions _writerOptions;
     private readonly ILogger _logger;
     private readonly RetentionMetrics _metrics = new();
-    private readonly Queue<(DateTimeOffset Due, string Path)> _pendingDeletes = new();
+    private readonly BlockReplacement _replacement;
 
     public RetentionEnforcer(
         string dataDirectory,
@@ -45,17 +40,16 @@ public sealed class RetentionEnforcer : IDisposable
         _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         _policyFor = policyFor ?? throw new ArgumentNullException(nameof(policyFor));
         _time = time ?? throw new ArgumentNullException(nameof(time));
-        _deleteDelay = deleteDelay;
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _writerOptions = writerOptions ?? new BlockWriterOptions();
-        _audit = new RetentionAuditLog(dataDirectory);
+        _replacement = new BlockReplacement(dataDirectory, catalog, new RetentionAuditLog(dataDirectory), time, deleteDelay, logger);
     }
 
     /// <summary>The audit log this enforcer appends to.</summary>
-    public RetentionAuditLog Audit => _audit;
+    public RetentionAuditLog Audit => _replacement.Audit;
 
     /// <summary>Files of removed blocks waiting for the delete delay.</summary>
-    public int PendingDeletes => _pendingDeletes.Count;
+    public int PendingDeletes => _replacement.PendingDeletes;
 
     /// <summary>One pass over every tenant; returns what it changed. Then deletes the files whose delay is over.</summary>
     public async Task<IReadOnlyList<RetentionRecord>> RunAsync(CancellationToken cancellationToken)
@@ -86,24 +80,7 @@ public sealed class RetentionEnforcer : IDisposable
     }
 
     /// <summary>Deletes the files of removed blocks whose delete delay is over.</summary>
-    public void DeleteDueFiles()
-    {
-        var now = _time.GetUtcNow();
-        while (_pendingDeletes.Count > 0 && _pendingDeletes.Peek().Due <= now)
-        {
-            var (_, path) = _pendingDeletes.Dequeue();
-            try
-            {
-                File.Delete(path);
-                _metrics.DeletedFiles.Add(1);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Left for the start-up garbage collection, which removes every file the catalog does not know.
-                RetentionLog.DeleteFailed(_logger, path, e.Message);
-            }
-        }
-    }
+    public void DeleteDueFiles() => _metrics.DeletedFiles.Add(_replacement.DeleteDueFiles());
 
     private async Task<RetentionRecord?> ApplyAsync(BlockInfo block, TenantRetention policy, DateTimeOffset now, long nowNanos, CancellationToken cancellationToken)
     {
@@ -144,11 +121,10 @@ public sealed class RetentionEnforcer : IDisposable
             return null;
         }
 
-        WrittenBlock? replacement = null;
+        IReadOnlyList<BlockStreamInput> remaining = [];
         long kept = 0;
         if (!everything)
         {
-            IReadOnlyList<BlockStreamInput> remaining;
             try
             {
                 remaining = BlockStreamReader.Read(path, index, s => keepFrom[s.Fingerprint]);
@@ -173,36 +149,21 @@ public sealed class RetentionEnforcer : IDisposable
                     streams[i] = streams[i] with { RowsDeleted = range.RowCount - keptByStream.GetValueOrDefault(range.Fingerprint) };
                 }
             }
-            if (kept > 0)
-            {
-                replacement = BlockWriter.Write(_dataDirectory, block.Tenant, remaining, _writerOptions);
-            }
         }
 
-        try
-        {
-            await _catalog.ReplaceAsync([block.Id], replacement is null ? [] : [replacement.ToBlockInfo(now, block.Level)], cancellationToken);
-        }
-        catch (CatalogConflictException e)
+        var (record, conflict) = await _replacement.ReplaceAsync(block, remaining, now, _writerOptions, replacement =>
+            new RetentionRecord(now, block.Tenant, block.Id, replacement is null ? RetentionAction.Dropped : RetentionAction.Rewritten, replacement?.Id, block.Rows - kept, kept, streams),
+            cancellationToken);
+        if (record is null)
         {
             // Another writer (compaction) replaced the block meanwhile: its successor is judged on the next pass.
-            if (replacement is not null)
-            {
-                DeleteNow(Path.Combine(_dataDirectory, replacement.RelativePath));
-            }
-            Skip(block, e.Message);
+            Skip(block, conflict ?? "conflict");
             return null;
         }
 
-        var action = replacement is null ? RetentionAction.Dropped : RetentionAction.Rewritten;
-        var record = new RetentionRecord(now, block.Tenant, block.Id, action, replacement?.Id, block.Rows - kept, kept, streams);
-        _audit.Append(record);
-        _metrics.Blocks.Add(1, new KeyValuePair<string, object?>("action", action == RetentionAction.Dropped ? "dropped" : "rewritten"));
+        _metrics.Blocks.Add(1, new KeyValuePair<string, object?>("action", record.Action == RetentionAction.Dropped ? "dropped" : "rewritten"));
         _metrics.DeletedEntries.Add(record.RowsDeleted);
-        RetentionLog.Applied(_logger, action, block.Id, block.Tenant, record.RowsDeleted, kept);
-        var due = now + _deleteDelay;
-        _pendingDeletes.Enqueue((due, path));
-        _pendingDeletes.Enqueue((due, Path.Combine(_dataDirectory, block.IndexPath)));
+        RetentionLog.Applied(_logger, record.Action, block.Id, block.Tenant, record.RowsDeleted, kept);
         return record;
     }
 
@@ -222,12 +183,6 @@ public sealed class RetentionEnforcer : IDisposable
     {
         _metrics.Blocks.Add(1, new KeyValuePair<string, object?>("action", "skipped"));
         RetentionLog.Skipped(_logger, block.Id, block.Tenant, reason);
-    }
-
-    private static void DeleteNow(string parquetPath)
-    {
-        File.Delete(parquetPath);
-        File.Delete(WrittenBlock.IndexPathFor(parquetPath));
     }
 
     private static long ToNanos(DateTimeOffset instant) => (instant.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
