@@ -9,6 +9,7 @@ return args switch
     ["version", ..] or ["--version"] or ["-version"] => PrintVersion(),
     ["server", .. var rest] => await RunServerAsync(rest),
     ["push", .. var rest] => await RunCommandAsync(() => PushCommand.RunAsync(rest, Console.In, Console.Out, Console.Error)),
+    ["collect", "journald", .. var rest] => await RunCommandAsync(() => CollectJournaldCommand.RunAsync(rest, Console.Out, Console.Error)),
     ["query", .. var rest] => await RunCommandAsync(() => QueryCommand.RunAsync(rest, Console.Out, Console.Error)),
     _ => Usage(),
 };
@@ -67,6 +68,7 @@ static int Usage()
     Console.Error.WriteLine("  server    run the server (flags: -config.file, -server.http-listen-port, -common.path-prefix, …; see README)");
     Console.Error.WriteLine("  push      send lines from files or stdin: loggia push -labels '{app=\"x\"}' [files]");
     Console.Error.WriteLine("  query     run a LogQL query: loggia query [-limit 30] [-since 1h] [-o default|raw|jsonl] '<LogQL>'");
+    Console.Error.WriteLine("  collect journald   ship a journal: loggia collect journald (--url http://host:3100 | --output DIR) [--file X | --directory D] [--no-follow]");
     Console.Error.WriteLine("  version   print the version");
     return 2;
 }

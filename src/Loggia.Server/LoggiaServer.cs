@@ -63,6 +63,8 @@ public static partial class LoggiaServer
         builder.Services.AddSingleton(services => new ElasticsearchEndpoint(
             services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(),
             new Loggia.Ingest.Elasticsearch.BulkDecoder(options.ElasticsearchLabelFields), options.MaxReceiveMessageBytes, time));
+        builder.Services.AddSingleton(services => new JournaldEndpoint(
+            services.GetRequiredService<TenantResolver>(), services.GetRequiredService<PushPipeline>(), options.MaxReceiveMessageBytes, options.Limits.MaxLineSizeBytes, time));
         builder.Services.AddSingleton<QueryEndpoints>();
         builder.Services.AddReadApi();
         builder.Services.AddHostedService<FlushService>();
@@ -89,6 +91,8 @@ public static partial class LoggiaServer
         var clef = app.Services.GetRequiredService<ClefEndpoint>();
         app.MapPost("/ingest/clef", clef.HandleAsync);
         app.MapPost("/api/events/raw", clef.HandleAsync);
+        // systemd-journal-upload appends /upload to its URL, as systemd-journal-remote serves it.
+        app.MapPost("/upload", app.Services.GetRequiredService<JournaldEndpoint>().HandleAsync);
         var elasticsearch = app.Services.GetRequiredService<ElasticsearchEndpoint>();
         string[] postPut = ["POST", "PUT"];
         app.MapMethods("/", ["GET", "HEAD"], ElasticsearchEndpoint.InfoAsync);

@@ -174,9 +174,9 @@ public sealed class SyslogPushBuilder
 
         var chars = _nameBuffer.AsSpan(0, length);
         "sd_".CopyTo(chars);
-        Sanitize(id, chars.Slice(3, id.Length));
+        LabelNameBytes.Sanitize(id, chars.Slice(3, id.Length));
         chars[3 + id.Length] = '_';
-        Sanitize(name, chars[(4 + id.Length)..]);
+        LabelNameBytes.Sanitize(name, chars[(4 + id.Length)..]);
         return _strings.Text(chars);
     }
 
@@ -194,15 +194,6 @@ public sealed class SyslogPushBuilder
 
         int length = SyslogStructuredDataReader.Unescape(raw, _valueBuffer);
         return _strings.Text(_valueBuffer.AsSpan(0, length));
-    }
-
-    private static void Sanitize(ReadOnlySpan<byte> source, Span<char> target)
-    {
-        for (int i = 0; i < source.Length; i++)
-        {
-            byte b = source[i];
-            target[i] = (uint)((b | 0x20) - 'a') <= 'z' - 'a' || (uint)(b - '0') <= 9 || b == '_' ? (char)b : '_';
-        }
     }
 
     private readonly record struct StreamKey(string App, string Host, int Facility);
