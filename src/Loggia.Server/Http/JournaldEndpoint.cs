@@ -4,6 +4,7 @@ using System.Text;
 using Loggia.Core.Model;
 using Loggia.Ingest.Journald;
 using Loggia.Server.Ingest;
+using Loggia.Server.Ingest.Rules;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
@@ -194,7 +195,7 @@ public sealed class JournaldEndpoint(TenantResolver tenants, PushPipeline pipeli
             return (0, 0);
         }
 
-        var outcome = await pipeline.IngestAsync(tenant, builder.Build(), context.RequestAborted);
+        var outcome = await pipeline.IngestAsync(tenant, IngestSource.Journald, builder.Build(), context.RequestAborted);
         if (outcome.IsBusy)
         {
             context.Response.Headers.RetryAfter = outcome.RetryAfterSeconds!.Value.ToString(CultureInfo.InvariantCulture);
