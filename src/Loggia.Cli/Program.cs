@@ -1,4 +1,5 @@
 using System.Collections;
+using Loggia.Cli.Agent;
 using Loggia.Cli.Commands;
 using Loggia.Core;
 using Loggia.Server;
@@ -9,6 +10,7 @@ return args switch
     ["version", ..] or ["--version"] or ["-version"] => PrintVersion(),
     ["server", .. var rest] => await RunServerAsync(rest),
     ["push", .. var rest] => await RunCommandAsync(() => PushCommand.RunAsync(rest, Console.In, Console.Out, Console.Error)),
+    ["agent", .. var rest] => await RunCommandAsync(() => AgentCommand.RunAsync(rest, Console.Error)),
     ["query", .. var rest] => await RunCommandAsync(() => QueryCommand.RunAsync(rest, Console.Out, Console.Error)),
     _ => Usage(),
 };
@@ -67,6 +69,7 @@ static int Usage()
     Console.Error.WriteLine("  server    run the server (flags: -config.file, -server.http-listen-port, -common.path-prefix, …; see README)");
     Console.Error.WriteLine("  push      send lines from files or stdin: loggia push -labels '{app=\"x\"}' [files]");
     Console.Error.WriteLine("  query     run a LogQL query: loggia query [-limit 30] [-since 1h] [-o default|raw|jsonl] '<LogQL>'");
+    Console.Error.WriteLine("  agent     follow files and ship them: loggia agent -config.file agent.yaml | -path '/var/log/*.log' -labels '{job=\"x\"}' -url http://host:3100");
     Console.Error.WriteLine("  version   print the version");
     return 2;
 }

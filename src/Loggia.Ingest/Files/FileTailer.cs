@@ -33,6 +33,9 @@ public sealed class FileTailer : IDisposable
     /// <summary>The file being read.</summary>
     public FileIdentity Identity { get; private set; }
 
+    /// <summary>Offset just after the last line read from the current file.</summary>
+    public long Offset => _reader.Offset;
+
     /// <summary>True while the path names no file (deleted, or renamed and not yet recreated).</summary>
     public bool IsGone { get; private set; }
 
