@@ -1,4 +1,5 @@
 using System.Collections;
+using Loggia.Cli.Agent;
 using Loggia.Cli.Commands;
 using Loggia.Core;
 using Loggia.Server;
@@ -10,6 +11,7 @@ return args switch
     ["server", .. var rest] => await RunServerAsync(rest),
     ["push", .. var rest] => await RunCommandAsync(() => PushCommand.RunAsync(rest, Console.In, Console.Out, Console.Error)),
     ["collect", "journald", .. var rest] => await RunCommandAsync(() => CollectJournaldCommand.RunAsync(rest, Console.Out, Console.Error)),
+    ["agent", .. var rest] => await RunCommandAsync(() => AgentCommand.RunAsync(rest, Console.Error)),
     ["query", .. var rest] => await RunCommandAsync(() => QueryCommand.RunAsync(rest, Console.Out, Console.Error)),
     _ => Usage(),
 };
@@ -69,6 +71,7 @@ static int Usage()
     Console.Error.WriteLine("  push      send lines from files or stdin: loggia push -labels '{app=\"x\"}' [files]");
     Console.Error.WriteLine("  query     run a LogQL query: loggia query [-limit 30] [-since 1h] [-o default|raw|jsonl] '<LogQL>'");
     Console.Error.WriteLine("  collect journald   ship a journal: loggia collect journald (--url http://host:3100 | --output DIR) [--file X | --directory D] [--no-follow]");
+    Console.Error.WriteLine("  agent     follow files and ship them: loggia agent -config.file agent.yaml | -path '/var/log/*.log' -labels '{job=\"x\"}' -url http://host:3100");
     Console.Error.WriteLine("  version   print the version");
     return 2;
 }

@@ -1,6 +1,5 @@
-using System.Net;
+using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using Loggia.Core.Model;
 
 namespace Loggia.Cli.Commands;
@@ -80,43 +79,20 @@ internal static class PushCommand
 
     private static async Task<bool> SendAsync(HttpClient client, Labels labels, List<(long Ts, string Line)> batch, TextWriter stderr)
     {
-        using var body = new MemoryStream();
-        using (var json = new Utf8JsonWriter(body))
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("streams");
-            json.WriteStartObject();
-            json.WriteStartObject("stream");
-            foreach (var pair in labels.Pairs)
-            {
-                json.WriteString(pair.Name, pair.Value);
-            }
-
-            json.WriteEndObject();
-            json.WriteStartArray("values");
-            foreach (var (ts, line) in batch)
-            {
-                json.WriteStartArray();
-                json.WriteStringValue(ts.ToString(System.Globalization.CultureInfo.InvariantCulture));
-                json.WriteStringValue(line);
-                json.WriteEndArray();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        using var content = new ByteArrayContent(body.ToArray());
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        using var response = await client.PostAsync("/loki/api/v1/push", content);
-        if (response.StatusCode == HttpStatusCode.NoContent)
+        var body = new ArrayBufferWriter<byte>();
+        LokiPushJson.Write(body, [new LokiPushJson.Stream(labels, batch)]);
+        var result = await LokiPushClient.PushAsync(client, LokiPushClient.PushUrl(client.BaseAddress!.ToString()), body.WrittenMemory, CancellationToken.None);
+        if (result.Succeeded)
         {
             return true;
         }
 
-        await stderr.WriteLineAsync($"push failed: {(int)response.StatusCode} {(await response.Content.ReadAsStringAsync()).Trim()}");
+        if (result.Status is null)
+        {
+            throw new HttpRequestException(result.Error);
+        }
+
+        await stderr.WriteLineAsync($"push failed: {(int)result.Status} {result.Error}");
         return false;
     }
 }

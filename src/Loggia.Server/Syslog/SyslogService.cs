@@ -98,6 +98,8 @@ public sealed partial class SyslogService : IHostedService, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        // Disposed without StopAsync (a host disposed without stopping): end the loops before their token goes.
+        _stopping.Cancel();
         _stopping.Dispose();
         _tcp?.Dispose();
         _udp?.Dispose();
@@ -115,13 +117,20 @@ public sealed partial class SyslogService : IHostedService, IDisposable
             {
                 client = await listener.AcceptAsync(_stopping.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            catch (ObjectDisposedException)
+            {
+                // The listener was closed (stopped, or the host disposed without stopping): nothing more to accept.
+                return;
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException)
             {
                 if (_stopping.IsCancellationRequested)
                 {
                     return;
                 }
 
+                // A failed accept (a peer that reset first, out of descriptors) must not stop the listener, nor spin it.
+                await Task.Delay(10, CancellationToken.None);
                 continue;
             }
 
