@@ -79,6 +79,8 @@ public sealed partial class SyslogService : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
+    private int _disposed;
+
     /// <inheritdoc/>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -98,6 +100,12 @@ public sealed partial class SyslogService : IHostedService, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        // The container disposes this twice (as itself and as the hosted service it also is).
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         // Disposed without StopAsync (a host disposed without stopping): end the loops before their token goes.
         _stopping.Cancel();
         _stopping.Dispose();
