@@ -125,7 +125,7 @@ internal static class BloomNeedle
                 var line = b == needleBlock && i == linesPerBlock / 3
                     ? System.Text.Encoding.UTF8.GetBytes($"payment id={Needle} failed")
                     : corpus.Line(((b * linesPerBlock) + i) % corpus.Count);
-                entries.Add(new BlockEntry(t0 + (i * 1000L), line, null));
+                entries.Add(new BlockEntry(t0 + (i * 1000L), line, EntryMetadata.Empty));
             }
 
             var stream = new BlockStreamInput(1, "{app=\"bench\"}", [new("app", "bench")], entries);

@@ -52,6 +52,32 @@ public static class Terms
         }
     }
 
+    /// <summary>
+    /// <see cref="HashPair(string, string)"/> for a pair given as UTF-8 (the same hash for the same text; an invalid
+    /// byte folds to U+FFFD, as an unpaired surrogate does in the string form).
+    /// </summary>
+    public static ulong HashPair(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
+    {
+        // A rune's lower case never takes more than three times the bytes it came in (an invalid byte becomes U+FFFD).
+        var bound = ((name.Length + value.Length) * 3) + 1;
+        byte[]? rented = null;
+        var buffer = bound <= StackPairBytes ? stackalloc byte[StackPairBytes] : (rented = ArrayPool<byte>.Shared.Rent(bound));
+        try
+        {
+            var length = Fold(name, buffer);
+            buffer[length++] = (byte)'=';
+            length += Fold(value, buffer[length..]);
+            return XxHash64.Hash(buffer[..length]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
     /// <summary>The hash of one term given as text (lower-cased and truncated as the enumerator does); for tests and tools.</summary>
     public static ulong HashTerm(string term)
     {
@@ -78,6 +104,19 @@ public static class Terms
         foreach (var rune in text.EnumerateRunes())
         {
             written += Rune.ToLowerInvariant(rune).EncodeToUtf8(destination[written..]);
+        }
+
+        return written;
+    }
+
+    private static int Fold(ReadOnlySpan<byte> utf8, Span<byte> destination)
+    {
+        var written = 0;
+        while (!utf8.IsEmpty)
+        {
+            Rune.DecodeFromUtf8(utf8, out var rune, out var consumed);
+            written += Rune.ToLowerInvariant(rune).EncodeToUtf8(destination[written..]);
+            utf8 = utf8[consumed..];
         }
 
         return written;

@@ -3,8 +3,8 @@ namespace Loggia.Storage.Blocks;
 /// <summary>One entry to write into a block.</summary>
 /// <param name="TimestampNanos">UTC nanoseconds since the epoch.</param>
 /// <param name="Line">The log line, UTF-8.</param>
-/// <param name="Metadata">Structured metadata, or null.</param>
-public readonly record struct BlockEntry(long TimestampNanos, ReadOnlyMemory<byte> Line, IReadOnlyList<KeyValuePair<string, string>>? Metadata);
+/// <param name="Metadata">Structured metadata (<see cref="EntryMetadata.Empty"/> for none).</param>
+public readonly record struct BlockEntry(long TimestampNanos, ReadOnlyMemory<byte> Line, EntryMetadata Metadata);
 
 /// <summary>One stream to write into a block: its identity and its entries in time order.</summary>
 /// <param name="Fingerprint">The stream's 64-bit fingerprint.</param>

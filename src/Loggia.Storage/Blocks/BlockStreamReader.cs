@@ -90,23 +90,39 @@ public static class BlockStreamReader
             {
                 continue;
             }
-            List<KeyValuePair<string, string>>? pairs = null;
-            var count = metadata.EntryCount(r);
-            if (count > 0)
-            {
-                pairs = new List<KeyValuePair<string, string>>(count);
-                var first = metadata.EntryOffsets[r];
-                for (var e = 0; e < count; e++)
-                {
-                    pairs.Add(new KeyValuePair<string, string>(metadata.Keys.GetString(first + e), metadata.Values.GetString(first + e)));
-                }
-            }
-            if (stream.Remove is { } remove && remove(timestamps[r], lines[r], pairs))
+            EntryMetadata pairs = CopyMetadata(metadata, r);
+            if (stream.Remove is { } remove && remove(timestamps[r], lines[r], pairs.ToKeyValues()))
             {
                 continue;
             }
             // The batch's buffers are reused for the next row group: the line must be copied.
             stream.Entries.Add(new BlockEntry(timestamps[r], lines[r].ToArray(), pairs));
         }
+    }
+
+    /// <summary>Row <paramref name="row"/>'s metadata map, copied out of the batch (whose buffers are reused).</summary>
+    private static EntryMetadata CopyMetadata(MapVector metadata, int row)
+    {
+        var count = metadata.EntryCount(row);
+        if (count == 0)
+        {
+            return EntryMetadata.Empty;
+        }
+
+        var first = metadata.EntryOffsets[row];
+        var length = 0;
+        for (var e = first; e < first + count; e++)
+        {
+            length += EntryMetadata.EncodedLength(metadata.Keys[e], metadata.Values[e]);
+        }
+
+        var bytes = new byte[length];
+        var position = 0;
+        for (var e = first; e < first + count; e++)
+        {
+            position += EntryMetadata.Encode(metadata.Keys[e], metadata.Values[e], bytes.AsSpan(position));
+        }
+
+        return EntryMetadata.FromEncoded(bytes);
     }
 }

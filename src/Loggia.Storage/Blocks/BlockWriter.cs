@@ -174,12 +174,9 @@ public static class BlockWriter
         labels.EndRow();
         batch.Binaries(BlockSchema.Line).Append(entry.Line.Span);
         var metadata = batch.Maps(BlockSchema.Metadata);
-        if (entry.Metadata is { } pairs)
+        foreach (EntryMetadata.Pair pair in entry.Metadata)
         {
-            foreach (var (name, value) in pairs)
-            {
-                metadata.AddEntry(name, value);
-            }
+            metadata.AddEntry(pair.Name, pair.Value);
         }
 
         metadata.EndRow();

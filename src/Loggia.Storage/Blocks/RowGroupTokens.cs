@@ -19,12 +19,9 @@ internal sealed class RowGroupTokens(double falsePositiveRate)
             _lines.Add(term);
         }
 
-        if (entry.Metadata is { } pairs)
+        foreach (EntryMetadata.Pair pair in entry.Metadata)
         {
-            foreach (var (name, value) in pairs)
-            {
-                _metadata.Add(Terms.HashPair(name, value));
-            }
+            _metadata.Add(Terms.HashPair(pair.Name, pair.Value));
         }
     }
 

@@ -396,7 +396,7 @@ public sealed class Head : IDisposable
             {
                 foreach (HeadEntry entry in run.Span)
                 {
-                    blockEntries.Add(new BlockEntry(entry.TimestampNanos, entry.Line, ToKeyValues(entry.Metadata.Span)));
+                    blockEntries.Add(new BlockEntry(entry.TimestampNanos, entry.Line, EntryMetadata.FromEncoded(entry.Metadata)));
                 }
             }
 

@@ -1,11 +1,12 @@
 using Loggia.Core.Model;
+using Loggia.Storage.Blocks;
 
 namespace Loggia.Storage.Head;
 
 /// <summary>
-/// A per-stream bump allocator for copied lines and metadata pairs. The request buffers the entries arrive in are
-/// reused by the server, so the head copies every line; copying into a few slabs instead of one array per line keeps
-/// appends allocation-free and the GC's object count low.
+/// A per-stream bump allocator for copied lines and metadata (in <see cref="EntryMetadata"/>'s byte form). The request
+/// buffers the entries arrive in are reused by the server, so the head copies every line; copying into a few slabs
+/// instead of one array per line keeps appends allocation-free and the GC's object count low.
 /// </summary>
 /// <remarks>
 /// Slabs start small (most streams are small, and thousands of streams each holding a large slab would waste memory)
@@ -20,16 +21,9 @@ internal sealed class HeadArena
     /// <summary>Lines at least this long get an array of their own, so slabs stay densely used.</summary>
     private const int DedicatedLineBytes = 64 * 1024;
 
-    private const int FirstPairSlab = 16;
-    private const int MaxPairSlab = 4096;
-
     private byte[] _slab = [];
     private int _used;
     private int _nextSlabBytes = FirstSlabBytes;
-
-    private LabelPair[] _pairs = [];
-    private int _pairsUsed;
-    private int _nextPairSlab = FirstPairSlab;
 
     /// <summary>Copies <paramref name="source"/> into head-owned memory.</summary>
     public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> source)
@@ -39,42 +33,40 @@ internal sealed class HeadArena
             return ReadOnlyMemory<byte>.Empty;
         }
 
-        if (source.Length > _slab.Length - _used)
+        Memory<byte> target = Reserve(source.Length);
+        source.CopyTo(target.Span);
+        return target;
+    }
+
+    /// <summary>Copies metadata pairs into head-owned memory in <see cref="EntryMetadata"/>'s byte form.</summary>
+    public ReadOnlyMemory<byte> Copy(ReadOnlySpan<LabelPair> pairs)
+    {
+        if (pairs.IsEmpty)
         {
-            if (source.Length >= DedicatedLineBytes)
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        Memory<byte> target = Reserve(EntryMetadata.EncodedLength(pairs));
+        EntryMetadata.Encode(pairs, target.Span);
+        return target;
+    }
+
+    private Memory<byte> Reserve(int length)
+    {
+        if (length > _slab.Length - _used)
+        {
+            if (length >= DedicatedLineBytes)
             {
-                return source.ToArray();
+                return new byte[length];
             }
 
-            _slab = new byte[Math.Max(_nextSlabBytes, source.Length)];
+            _slab = new byte[Math.Max(_nextSlabBytes, length)];
             _used = 0;
             _nextSlabBytes = Math.Min(_nextSlabBytes * 2, MaxSlabBytes);
         }
 
-        Memory<byte> target = _slab.AsMemory(_used, source.Length);
-        source.CopyTo(target.Span);
-        _used += source.Length;
-        return target;
-    }
-
-    /// <summary>Copies metadata pairs (the strings are immutable, only the array holding them is the caller's).</summary>
-    public ReadOnlyMemory<LabelPair> Copy(ReadOnlySpan<LabelPair> source)
-    {
-        if (source.IsEmpty)
-        {
-            return ReadOnlyMemory<LabelPair>.Empty;
-        }
-
-        if (source.Length > _pairs.Length - _pairsUsed)
-        {
-            _pairs = new LabelPair[Math.Max(_nextPairSlab, source.Length)];
-            _pairsUsed = 0;
-            _nextPairSlab = Math.Min(_nextPairSlab * 2, MaxPairSlab);
-        }
-
-        Memory<LabelPair> target = _pairs.AsMemory(_pairsUsed, source.Length);
-        source.CopyTo(target.Span);
-        _pairsUsed += source.Length;
+        Memory<byte> target = _slab.AsMemory(_used, length);
+        _used += length;
         return target;
     }
 }

@@ -1,4 +1,4 @@
-using Loggia.Core.Model;
+using Loggia.Storage.Blocks;
 
 namespace Loggia.Storage.Head;
 
@@ -6,11 +6,12 @@ namespace Loggia.Storage.Head;
 /// One entry as the head keeps it: the line and metadata point into the stream's <see cref="HeadArena"/>, memory the
 /// head owns and never rewrites, so a snapshot can hand these slices out without copying.
 /// </summary>
-internal readonly struct HeadEntry(long timestampNanos, ReadOnlyMemory<byte> line, ReadOnlyMemory<LabelPair> metadata)
+internal readonly struct HeadEntry(long timestampNanos, ReadOnlyMemory<byte> line, ReadOnlyMemory<byte> metadata)
 {
     public long TimestampNanos { get; } = timestampNanos;
 
     public ReadOnlyMemory<byte> Line { get; } = line;
 
-    public ReadOnlyMemory<LabelPair> Metadata { get; } = metadata;
+    /// <summary>The structured metadata in <see cref="EntryMetadata"/>'s byte form (empty for most entries).</summary>
+    public ReadOnlyMemory<byte> Metadata { get; } = metadata;
 }

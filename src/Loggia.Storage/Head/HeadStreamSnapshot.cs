@@ -1,4 +1,5 @@
 using Loggia.Core.Model;
+using Loggia.Storage.Blocks;
 
 namespace Loggia.Storage.Head;
 
@@ -57,7 +58,12 @@ public sealed class HeadStreamSnapshot
     public ReadOnlyMemory<byte> Line(int index) => At(index).Line;
 
     /// <summary>The structured metadata of entry <paramref name="index"/> (empty for most entries).</summary>
-    public ReadOnlyMemory<LabelPair> Metadata(int index) => At(index).Metadata;
+    /// <remarks>The head keeps metadata as bytes: each call builds the pairs (new strings the caller may keep).</remarks>
+    public ReadOnlyMemory<LabelPair> Metadata(int index)
+    {
+        ReadOnlyMemory<byte> encoded = At(index).Metadata;
+        return encoded.IsEmpty ? ReadOnlyMemory<LabelPair>.Empty : EntryMetadata.FromEncoded(encoded).ToLabelPairs();
+    }
 
     private ref readonly HeadEntry At(int index)
     {

@@ -103,12 +103,12 @@ internal sealed class StreamHead
         }
 
         ReadOnlyMemory<byte> ownedLine = _arena.Copy(line);
-        ReadOnlyMemory<LabelPair> metadata = entry.StructuredMetadata;
+        ReadOnlyMemory<byte> metadata = ReadOnlyMemory<byte>.Empty;
         int size = line.Length;
-        if (!metadata.IsEmpty)
+        if (!entry.StructuredMetadata.IsEmpty)
         {
             size += entry.StructuredMetadataSize;
-            metadata = _arena.Copy(metadata.Span);
+            metadata = _arena.Copy(entry.StructuredMetadata.Span);
         }
 
         HeadChunk open = OpenChunk(in context, remaining);

@@ -102,4 +102,23 @@ public sealed class TermsTests
         var large = new string('v', 5000);
         Assert.Equal(XxHash64.Hash(Encoding.UTF8.GetBytes("k=" + large)), Terms.HashPair("K", large));
     }
+
+    [Theory]
+    [InlineData("trace_id", "ABC-123")]
+    [InlineData("Sévérité", "ÉRREUR ünïcode")]
+    [InlineData("İstanbul", "ΣΊΣΥΦΟΣ")]
+    [InlineData("k", "")]
+    [InlineData("emoji", "🚀 Launch")]
+    public void Pairs_HashTheSameFromUtf8AsFromStrings(string name, string value)
+    {
+        Assert.Equal(Terms.HashPair(name, value), Terms.HashPair(Encoding.UTF8.GetBytes(name), Encoding.UTF8.GetBytes(value)));
+    }
+
+    [Fact]
+    public void Pairs_FromUtf8_FoldInvalidBytesAsTheStringFormFoldsLoneSurrogates()
+    {
+        Assert.Equal(Terms.HashPair("k", "a\uD800b"), Terms.HashPair("k"u8, [(byte)'a', 0xFF, (byte)'b']));
+        var large = new string('V', 5000);
+        Assert.Equal(Terms.HashPair("K", large), Terms.HashPair("K"u8, Encoding.UTF8.GetBytes(large)));
+    }
 }

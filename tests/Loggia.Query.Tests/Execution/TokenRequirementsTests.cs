@@ -96,7 +96,7 @@ public sealed class TokenRequirementsTests : IDisposable
                 var needle = s == 1 && i is 1234 or 1240;
                 var line = needle ? $"level=error msg=\"payment txn-4f3a9 failed\" n={i}" : $"level=info msg=\"request {i % 101} served\" took={i % 7}ms";
                 IReadOnlyList<KeyValuePair<string, string>>? meta = i % 5 == 0 ? [new("trace_id", needle ? "needle" : $"t{i % 40}")] : null;
-                entries.Add(new BlockEntry(t0 + (i * 1000L), Encoding.UTF8.GetBytes(line), meta));
+                entries.Add(new BlockEntry(t0 + (i * 1000L), Encoding.UTF8.GetBytes(line), EntryMetadata.From(meta)));
             }
 
             streams.Add(new BlockStreamInput((ulong)s + 1, $"{{app=\"a\", pod=\"p{s}\"}}", [new("app", "a"), new("pod", $"p{s}")], entries));

@@ -17,7 +17,7 @@ public sealed class BlockTests : IDisposable
         for (var i = 0; i < count; i++)
         {
             IReadOnlyList<KeyValuePair<string, string>>? meta = metadata && i % 2 == 0 ? [new("trace_id", $"t{i}")] : null;
-            entries.Add(new BlockEntry(start + (i * (long)step), Encoding.UTF8.GetBytes($"{app} line {i} ünïcode"), meta));
+            entries.Add(new BlockEntry(start + (i * (long)step), Encoding.UTF8.GetBytes($"{app} line {i} ünïcode"), EntryMetadata.From(meta)));
         }
 
         return new BlockStreamInput(fingerprint, $"{{app=\"{app}\", env=\"prod\"}}", [new("app", app), new("env", "prod")], entries);

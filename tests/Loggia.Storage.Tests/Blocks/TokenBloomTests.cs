@@ -89,7 +89,7 @@ public sealed class TokenBloomTests : IDisposable
         for (var i = 0; i < count; i++)
         {
             IReadOnlyList<KeyValuePair<string, string>>? meta = trace?.Invoke(i) is { } t ? [new("trace_id", t)] : null;
-            entries.Add(new BlockEntry(start + i, Encoding.UTF8.GetBytes(line(i)), meta));
+            entries.Add(new BlockEntry(start + i, Encoding.UTF8.GetBytes(line(i)), EntryMetadata.From(meta)));
         }
 
         return new BlockStreamInput(fingerprint, $"{{app=\"{app}\"}}", [new("app", app)], entries);

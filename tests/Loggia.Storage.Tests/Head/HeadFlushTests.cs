@@ -1,4 +1,5 @@
 using Loggia.Core.Model;
+using Loggia.Parquet.Data;
 using Loggia.Storage.Blocks;
 using Loggia.Storage.Head;
 using Loggia.Storage.Tests.Wal;
@@ -240,5 +241,44 @@ public sealed class HeadFlushTests
         Assert.Equal(BaseNanos, block.Index.MinTime);
         Assert.Equal(BaseNanos + 2, block.Index.MaxTime);
         Assert.Equal(0, head.Entries);
+    }
+
+    [Fact]
+    public void FlushedMetadata_ReachesTheBlockPairByPair()
+    {
+        using var directory = new TempDirectory();
+        using HeadStore head = NewHead();
+        (string, string)[] pairs = [("trace_id", "abc"), ("severity_text", "ÉRREUR ünïcode"), ("empty", ""), ("long", new string('v', 300))];
+        head.Append(Tenant, A, [Entry(BaseNanos, "with", pairs), Entry(BaseNanos + 1, "without")]);
+        Assert.Equal(pairs.Select(p => new LabelPair(p.Item1, p.Item2)), head.Select(Tenant, _ => true, BaseNanos, BaseNanos)[0].Metadata(0).ToArray());
+        HeadFlush flush = head.TakeFlushable(Tenant, HeadFlushMode.All)!;
+
+        WrittenBlock block = BlockWriter.Write(directory.Path, flush.Tenant.Value, flush.Streams);
+
+        string path = Path.Combine(directory.Path, block.RelativePath);
+        using var reader = BlockReader.Open(path, BlockReader.ReadIndex(path));
+        var rows = new List<(string Line, List<(string, string)> Metadata)>();
+        reader.Read([0], long.MinValue, long.MaxValue, new RowBatch(BlockSchema.Schema), batch =>
+        {
+            MapVector metadata = batch.Maps(BlockSchema.Metadata);
+            for (int r = 0; r < batch.RowCount; r++)
+            {
+                var rowPairs = new List<(string, string)>();
+                for (int e = metadata.EntryOffsets[r]; e < metadata.EntryOffsets[r + 1]; e++)
+                {
+                    rowPairs.Add((metadata.Keys.GetString(e), metadata.Values.GetString(e)));
+                }
+
+                rows.Add((batch.Binaries(BlockSchema.Line).GetString(r), rowPairs));
+            }
+
+            return true;
+        });
+
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("with", rows[0].Line);
+        Assert.Equal(pairs, rows[0].Metadata);
+        Assert.Equal("without", rows[1].Line);
+        Assert.Empty(rows[1].Metadata);
     }
 }

@@ -169,7 +169,7 @@ public sealed class RetentionEnforcerTests : IAsyncLifetime, IDisposable
         var entries = new List<BlockEntry>(count);
         for (var i = 0; i < count; i++)
         {
-            entries.Add(new BlockEntry(start + (i * step), Encoding.UTF8.GetBytes($"{app} line {i}"), i % 2 == 0 ? [new("trace_id", $"t{i}")] : null));
+            entries.Add(new BlockEntry(start + (i * step), Encoding.UTF8.GetBytes($"{app} line {i}"), i % 2 == 0 ? EntryMetadata.From([new("trace_id", $"t{i}")]) : EntryMetadata.Empty));
         }
         return new BlockStreamInput((ulong)app.GetHashCode(StringComparison.Ordinal) | 1, $"{{app=\"{app}\"}}", [new("app", app)], entries);
     }
