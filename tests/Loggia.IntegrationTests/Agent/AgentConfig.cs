@@ -9,7 +9,7 @@ internal static class AgentConfig
     /// A config pushing to <paramref name="url"/>, positions in <paramref name="positionsFile"/>, with
     /// <paramref name="scrapeConfigs"/> as the YAML of the <c>scrape_configs</c> list (indented two spaces).
     /// </summary>
-    public static string Write(string directory, string url, string positionsFile, string scrapeConfigs, string batchSize = "64KiB")
+    public static string Write(string directory, string url, string positionsFile, string scrapeConfigs, string batchSize = "64KiB", string onCorrupt = "beginning", string maxLineSize = "256KiB")
     {
         var path = Path.Combine(directory, "agent-" + Guid.NewGuid().ToString("N")[..8] + ".yaml");
         var yaml = string.Create(CultureInfo.InvariantCulture, $$"""
@@ -22,9 +22,12 @@ internal static class AgentConfig
               backoff_config: { min_period: 50ms, max_period: 400ms }
             positions:
               filename: {{positionsFile}}
+              on_corrupt: {{onCorrupt}}
             target_config:
               sync_period: 200ms
               poll_interval: 50ms
+            limits_config:
+              max_line_size: {{maxLineSize}}
             server:
               log_level: debug
             scrape_configs:

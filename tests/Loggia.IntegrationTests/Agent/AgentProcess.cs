@@ -27,7 +27,10 @@ internal sealed class AgentProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the agent with <paramref name="configFile"/> in <paramref name="workingDirectory"/>.</summary>
-    public static AgentProcess Start(string configFile, string workingDirectory)
+    public static AgentProcess Start(string configFile, string workingDirectory) => StartWithFlags(workingDirectory, "-config.file", configFile);
+
+    /// <summary>Starts <c>loggia agent</c> with <paramref name="flags"/> in <paramref name="workingDirectory"/>.</summary>
+    public static AgentProcess StartWithFlags(string workingDirectory, params string[] flags)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -38,8 +41,11 @@ internal sealed class AgentProcess : IDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "loggia.dll"));
         start.ArgumentList.Add("agent");
-        start.ArgumentList.Add("-config.file");
-        start.ArgumentList.Add(configFile);
+        foreach (var flag in flags)
+        {
+            start.ArgumentList.Add(flag);
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the agent");
         var agent = new AgentProcess(process);
         process.OutputDataReceived += agent.OnLine;

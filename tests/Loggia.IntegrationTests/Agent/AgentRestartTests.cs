@@ -1,5 +1,6 @@
 using System.Globalization;
 using Loggia.Ingest.Files;
+using Xunit.Abstractions;
 
 namespace Loggia.IntegrationTests.Agent;
 
@@ -8,7 +9,7 @@ namespace Loggia.IntegrationTests.Agent;
 /// the batch in flight is sent twice; after SIGTERM nothing is sent twice (docs/ingest/agent.md).
 /// </summary>
 [Collection(AgentServerGroup.Name)]
-public sealed class AgentRestartTests(AgentServerFixture fixture) : IDisposable
+public sealed class AgentRestartTests(AgentServerFixture fixture, ITestOutputHelper output) : IDisposable
 {
     // Small batches so that a kill lands between many acknowledgements; a batch holds at most ceil(1 KiB / line) lines.
     private const int BatchSizeBytes = 1024;
@@ -74,6 +75,7 @@ public sealed class AgentRestartTests(AgentServerFixture fixture) : IDisposable
         Assert.Empty(counts.Keys.Except(written));
         var maxBatchLines = (BatchSizeBytes + written[0].Length - 1) / written[0].Length;
         var repeated = counts.Values.Sum() - counts.Count;
+        output.WriteLine($"{written.Count} lines, {kills} kills, {repeated} repeated (bound {kills * maxBatchLines})");
         Assert.True(counts.Values.Max() <= 2, "a line was sent more than twice");
         Assert.True(repeated <= kills * maxBatchLines, $"{repeated} lines repeated after {kills} kills; at most {maxBatchLines} (one batch) per kill");
     }
@@ -106,5 +108,44 @@ public sealed class AgentRestartTests(AgentServerFixture fixture) : IDisposable
 
         var entries = await LokiQuery.RangeAsync(fixture.Server.Client, selector);
         Assert.Equal(expected, entries.Select(e => e.Line));
+    }
+
+    [Fact]
+    public async Task CorruptPositionsFile_IsMovedAside_OnCorruptEndSkipsOldLines_BeginningRereadsThem()
+    {
+        var app = Path.Combine(_dir, "logs", "app.log");
+        var positions = Path.Combine(_dir, "positions.json");
+        const string selector = "{job=\"agent-corrupt\"}";
+        var scrape = $$"""
+              - job_name: corrupt
+                paths: ['{{app}}']
+                labels: { job: agent-corrupt }
+            """;
+        using var writer = new LogWriter(app);
+        writer.WriteLines(["old 1", "old 2"]);
+        File.WriteAllText(positions, "{\"version\":1,\"positions\":[{\"path\":");
+
+        using (var agent = AgentProcess.Start(AgentConfig.Write(_dir, fixture.Url, positions, scrape, onCorrupt: "end"), _dir))
+        {
+            await Eventually.TrueAsync(() => agent.CountLogLines("Following ") == 1, "the file being followed", agent);
+            writer.WriteLines(["new 1"]);
+            await LokiQuery.WaitForLinesAsync(fixture.Server.Client, selector, ["new 1"]);
+            Assert.Equal(0, await agent.StopAsync());
+            Assert.Contains("is corrupt", agent.Log, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["new 1"], (await LokiQuery.RangeAsync(fixture.Server.Client, selector)).Select(e => e.Line));
+        Assert.Equal("{\"version\":1,\"positions\":[{\"path\":", File.ReadAllText(positions + ".corrupt"));
+
+        File.WriteAllText(positions, "not json");
+        using (var agent = AgentProcess.Start(AgentConfig.Write(_dir, fixture.Url, positions, scrape), _dir))
+        {
+            await LokiQuery.WaitForAsync(fixture.Server.Client, selector, entries => entries.Count == 4);
+            Assert.Equal(0, await agent.StopAsync());
+        }
+
+        // From the beginning: everything again, so "new 1" is there twice (on_corrupt: beginning never loses lines).
+        var lines = (await LokiQuery.RangeAsync(fixture.Server.Client, selector)).Select(e => e.Line).Order(StringComparer.Ordinal);
+        Assert.Equal(["new 1", "new 1", "old 1", "old 2"], lines);
     }
 }

@@ -53,7 +53,9 @@ public sealed class AgentRotationTests(AgentServerFixture fixture) : IDisposable
 
             writer.WriteLines(["rename final"]);
             written.Add("rename final");
-            var entries = await LokiQuery.WaitForLinesAsync(fixture.Server.Client, selector, written);
+            await LokiQuery.WaitForLinesAsync(fixture.Server.Client, selector, written);
+            Assert.Equal(0, await agent.StopAsync());
+            var entries = await LokiQuery.RangeAsync(fixture.Server.Client, selector);
 
             Assert.Equal(written, entries.Select(e => e.Line));
             Assert.All(entries, e => Assert.Equal(app, e.Labels["filename"]));
@@ -92,7 +94,8 @@ public sealed class AgentRotationTests(AgentServerFixture fixture) : IDisposable
             }
         }
 
-        var entries = await LokiQuery.WaitForLinesAsync(fixture.Server.Client, selector, written);
+        Assert.Equal(0, await agent.StopAsync());
+        var entries = await LokiQuery.RangeAsync(fixture.Server.Client, selector);
         Assert.Equal(written, entries.Select(e => e.Line));
         Assert.All(entries, e => Assert.Equal(app, e.Labels["filename"]));
         Assert.Equal(3, agent.CountLogLines("was truncated"));

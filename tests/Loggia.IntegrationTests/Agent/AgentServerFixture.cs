@@ -10,7 +10,10 @@ public sealed class AgentServerFixture : IAsyncLifetime
 
     public string Url => $"http://127.0.0.1:{Server.Port}";
 
-    public async Task InitializeAsync() => _server = await ServerProcess.StartAsync(_data, ServerProcess.FreePort());
+    /// <summary>The server rejects lines longer than this (a 400 the agent must drop and count, then go on).</summary>
+    public const int ServerMaxLineBytes = 16 * 1024;
+
+    public async Task InitializeAsync() => _server = await ServerProcess.StartAsync(_data, ServerProcess.FreePort(), $"-distributor.max-line-size={ServerMaxLineBytes}");
 
     public Task DisposeAsync()
     {
