@@ -226,6 +226,25 @@ public sealed class FileTailerTests : IDisposable
     }
 
     [Fact]
+    public void CopyTruncate_PendingMultilineRecordOfTheOldContentIsCompleted_NotJoinedWithTheNewLines()
+    {
+        var path = _dir.File("app.log");
+        using var writer = OpenWriter(path);
+        Write(writer, "2026-01-01 old record\n  at old\n");
+        using var tailer = OpenTailer(path, MultilineOptions.Create(@"^\d{4}-"));
+        Assert.Empty(ReadAll(tailer));
+
+        writer.SetLength(0);
+        Write(writer, "  at new\n");
+        Assert.Equal(TailChange.Truncated, tailer.Poll());
+        var records = ReadAll(tailer);
+        Assert.Equal(["2026-01-01 old record\n  at old"], Texts(records));
+        Assert.Equal(31, records[0].EndOffset);
+        Assert.True(tailer.TryFlushPending(out var rest));
+        Assert.Equal(("  at new", 9L), (rest.Text, rest.EndOffset));
+    }
+
+    [Fact]
     public void Multiline_PendingRecordIsFlushedAfterMaxWaitTime()
     {
         var path = _dir.File("app.log");
