@@ -3,7 +3,7 @@ namespace Loggia.Ingest.Files;
 /// <summary>
 /// A path glob as Promtail takes them: <c>*</c> and <c>?</c> match within one path segment,
 /// <c>**</c> (a whole segment) matches any number of directories, including none. Patterns are made
-/// absolute against the working directory; matching is ordinal (Linux paths are case-sensitive).
+/// absolute against the working directory and normalized (no <c>.</c>/<c>..</c> segments); matching is ordinal (Linux paths are case-sensitive).
 /// </summary>
 public sealed class FileGlob
 {
@@ -32,7 +32,9 @@ public sealed class FileGlob
     public static FileGlob Parse(string pattern)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pattern);
-        var absolute = Path.IsPathRooted(pattern) ? pattern : Path.Combine(Directory.GetCurrentDirectory(), pattern);
+        // GetFullPath also removes "." and ".." segments: the enumerated paths have none, so a pattern
+        // (or an exclude) written with them would otherwise match nothing. Wildcards are ordinary characters to it.
+        var absolute = Path.GetFullPath(pattern);
         var segments = absolute.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var fixedSegments = 0;
         while (fixedSegments < segments.Length - 1 && !HasWildcard(segments[fixedSegments]))

@@ -14,7 +14,8 @@ public sealed class FileTailer : IDisposable
     private readonly MultilineAssembler? _multiline;
     private readonly TimeProvider _time;
     private readonly LineReader _reader;
-    private TailedRecord? _queued;
+    // Records completed by a rotation or truncation, returned before anything else is read.
+    private readonly Queue<TailedRecord> _queued = new();
     private FileStream? _stream;
     private bool _rotated;
 
@@ -86,7 +87,9 @@ public sealed class FileTailer : IDisposable
 
         if (_stream.Length < _reader.ReadOffset)
         {
-            // copytruncate: what was read before is in the copy; the new content starts at 0.
+            // copytruncate: what was read before is in the copy; the new content starts at 0. A record being
+            // assembled belongs to the old content: it is complete, not to be joined with the new lines.
+            QueuePendingRecord();
             _stream.Position = 0;
             _reader.Reset(0);
             return TailChange.Truncated;
@@ -100,10 +103,8 @@ public sealed class FileTailer : IDisposable
     {
         while (true)
         {
-            if (_queued is { } queued)
+            if (_queued.TryDequeue(out record))
             {
-                _queued = null;
-                record = queued;
                 return true;
             }
 
@@ -128,12 +129,12 @@ public sealed class FileTailer : IDisposable
                 // The old file is at its end: its unfinished line will never be finished.
                 if (_reader.TryTakePartial(out var partial) && Accept(partial, false, out record))
                 {
-                    _queued = FlushMultiline();
+                    QueuePendingRecord();
                     SwitchToNewFile();
                     return true;
                 }
 
-                _queued = FlushMultiline();
+                QueuePendingRecord();
                 SwitchToNewFile();
                 continue;
             }
@@ -184,6 +185,14 @@ public sealed class FileTailer : IDisposable
 
         record = default;
         return false;
+    }
+
+    private void QueuePendingRecord()
+    {
+        if (FlushMultiline() is { } pending)
+        {
+            _queued.Enqueue(pending);
+        }
     }
 
     private TailedRecord? FlushMultiline() =>

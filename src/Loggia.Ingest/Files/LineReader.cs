@@ -13,6 +13,9 @@ public sealed class LineReader : IDisposable
     // Enough for most lines in one read; grows only up to the cap.
     private const int InitialBufferSize = 64 * 1024;
 
+    // Room beyond the cap for a CR and one more byte: tells "exactly the cap, then CRLF" from "longer".
+    private const int CapSlack = 2;
+
     private readonly int _maxLineBytes;
     private byte[] _buffer;
     private int _start;
@@ -23,8 +26,9 @@ public sealed class LineReader : IDisposable
     public LineReader(int maxLineBytes, long startOffset = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxLineBytes, int.MaxValue / 2);
         _maxLineBytes = maxLineBytes;
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxLineBytes + 1));
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxLineBytes + CapSlack));
         Offset = startOffset;
     }
 
@@ -69,23 +73,24 @@ public sealed class LineReader : IDisposable
                     continue;
                 }
 
-                if (line.Length > _maxLineBytes)
-                {
-                    line = CutAtCharBoundary(line, _maxLineBytes);
-                    truncated = true;
-                    return true;
-                }
-
+                // The CR of a CRLF is not content: a line of exactly the cap followed by CRLF is whole.
                 if (line.Length > 0 && line[^1] == (byte)'\r')
                 {
                     line = line[..^1];
                 }
 
-                truncated = false;
+                truncated = line.Length > _maxLineBytes;
+                if (truncated)
+                {
+                    line = CutAtCharBoundary(line, _maxLineBytes);
+                }
+
                 return true;
             }
 
-            if (pending.Length > _maxLineBytes || (_skippingRest && pending.Length > 0))
+            // A trailing CR may be the start of a CRLF: it does not count against the cap yet.
+            var content = pending.Length > 0 && pending[^1] == (byte)'\r' ? pending.Length - 1 : pending.Length;
+            if (content > _maxLineBytes || (_skippingRest && pending.Length > 0))
             {
                 if (_skippingRest)
                 {
@@ -147,8 +152,7 @@ public sealed class LineReader : IDisposable
 
         if (_end == _buffer.Length)
         {
-            // Room for one byte beyond the cap tells "exactly the cap" from "longer".
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, _maxLineBytes + 1));
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(_buffer.Length * 2, _maxLineBytes + CapSlack));
             if (larger.Length <= _buffer.Length)
             {
                 ArrayPool<byte>.Shared.Return(larger);
