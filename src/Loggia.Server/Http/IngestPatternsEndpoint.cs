@@ -157,12 +157,9 @@ public sealed class IngestPatternsEndpoint(TenantResolver tenants, IngestRules r
 
     private (IngestRule? Rule, string Origin) Find(Loggia.Core.Model.TenantId tenant, string name)
     {
-        foreach (var rule in rules.Configured)
+        if (rules.FindConfigured(name) is { } configured)
         {
-            if (rule.Name == name)
-            {
-                return (rule, "config");
-            }
+            return (configured, "config");
         }
 
         foreach (var rule in Store.For(tenant))
@@ -176,18 +173,7 @@ public sealed class IngestPatternsEndpoint(TenantResolver tenants, IngestRules r
         return (null, "");
     }
 
-    private bool IsConfigured(string name)
-    {
-        foreach (var rule in rules.Configured)
-        {
-            if (rule.Name == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private bool IsConfigured(string name) => rules.FindConfigured(name) is not null;
 
     private static void WriteRule(Utf8JsonWriter writer, IngestRule rule, string origin) =>
         IngestRuleJson.Write(writer, rule.Definition, origin);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Loggia.Core.Model;
 using Loggia.Ingest.Loki;
 
@@ -10,6 +11,11 @@ namespace Loggia.Server.Ingest.Rules;
 public sealed class IngestRules
 {
     private readonly IReadOnlyList<IngestRule> _configured;
+    private readonly Dictionary<string, IngestRule> _configuredByName;
+
+    // The store publishes each tenant's patterns as an immutable list and replaces it on change, so a merged list
+    // built once per published list serves every push until the next change (no array per push).
+    private readonly ConditionalWeakTable<IReadOnlyList<IngestRule>, IReadOnlyList<IngestRule>> _merged = new();
 
     /// <summary>Creates the set.</summary>
     public IngestRules(IReadOnlyList<IngestRule> configured, IngestPatternStore? patterns, LabelCardinalityGuard guard)
@@ -17,6 +23,12 @@ public sealed class IngestRules
         ArgumentNullException.ThrowIfNull(configured);
         ArgumentNullException.ThrowIfNull(guard);
         _configured = configured;
+        _configuredByName = new Dictionary<string, IngestRule>(StringComparer.Ordinal);
+        foreach (IngestRule rule in configured)
+        {
+            _configuredByName.TryAdd(rule.Name, rule);
+        }
+
         Patterns = patterns;
         Guard = guard;
     }
@@ -47,8 +59,13 @@ public sealed class IngestRules
             return runtime;
         }
 
-        return [.. _configured, .. runtime];
+        return _merged.GetValue(runtime, Merge);
     }
+
+    /// <summary>The configured rule named <paramref name="name"/>, or null.</summary>
+    public IngestRule? FindConfigured(string name) => _configuredByName.GetValueOrDefault(name);
+
+    private IReadOnlyList<IngestRule> Merge(IReadOnlyList<IngestRule> runtime) => [.. _configured, .. runtime];
 
     /// <summary>Applies the tenant's rules to <paramref name="push"/> (see <see cref="IngestRuleApplier"/>).</summary>
     public PushRequest Apply(TenantId tenant, IngestSource source, PushRequest push) =>
