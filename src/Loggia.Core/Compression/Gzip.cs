@@ -79,7 +79,11 @@ public static class Gzip
                     }
                 }
 
-                CheckComplete(source, destination[..total]);
+                if (!EndsWithTrailerOf(source, destination[..total]))
+                {
+                    throw new InvalidDataException("gzip: data is truncated or corrupt (the last member does not end with a matching trailer)");
+                }
+
                 return total;
             }
             catch (IOException e)
@@ -90,24 +94,21 @@ public static class Gzip
     }
 
     /// <summary>
-    /// GZipStream verifies the trailer of every member it finishes but reports a member cut short as a
-    /// plain end of data. A complete input ends with the trailer of its last member (CRC-32 and size of that
-    /// member's output, which is a suffix of <paramref name="output"/>), so checking that trailer against the
-    /// output detects truncation.
+    /// Whether <paramref name="source"/> ends with the trailer of the data that <see cref="GZipStream"/> decoded from it.
+    /// GZipStream verifies the trailer of every member it finishes but reports a member cut short as a plain end of
+    /// data. A complete input ends with the trailer of its last member (CRC-32 and size of that member's output, which
+    /// is a suffix of <paramref name="output"/>), so checking that trailer against the output detects truncation.
     /// </summary>
-    private static void CheckComplete(ReadOnlySpan<byte> source, ReadOnlySpan<byte> output)
+    public static bool EndsWithTrailerOf(ReadOnlySpan<byte> source, ReadOnlySpan<byte> output)
     {
-        if (source.Length >= 18)
+        if (source.Length < 18)
         {
-            uint crc = BinaryPrimitives.ReadUInt32LittleEndian(source[^8..]);
-            uint size = BinaryPrimitives.ReadUInt32LittleEndian(source[^4..]);
-            if (size <= (uint)output.Length && Crc32.Compute(output[^(int)size..]) == crc)
-            {
-                return;
-            }
+            return false;
         }
 
-        throw new InvalidDataException("gzip: data is truncated or corrupt (the last member does not end with a matching trailer)");
+        uint crc = BinaryPrimitives.ReadUInt32LittleEndian(source[^8..]);
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(source[^4..]);
+        return size <= (uint)output.Length && Crc32.Compute(output[^(int)size..]) == crc;
     }
 
     /// <summary>A write-only stream that appends to an <see cref="IBufferWriter{T}"/>.</summary>

@@ -104,6 +104,8 @@ public static class ClefDecoder
         var resource = new List<LabelPair>();
         try
         {
+            // Invalid UTF-8 in a value becomes U+FFFD (the event is kept), as Seq's and Loki's readers decode it.
+            json = Utf8Repair.Valid(json);
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {

@@ -138,7 +138,7 @@ public sealed class BulkDecoder
     {
         try
         {
-            var reader = new Utf8JsonReader(line);
+            var reader = new Utf8JsonReader(Utf8Repair.Valid(line));
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 throw new BulkRequestException($"Malformed action/metadata line [{lineNumber}], expected START_OBJECT or END_OBJECT but found [{reader.TokenType}]");
@@ -194,7 +194,7 @@ public sealed class BulkDecoder
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json.ToArray());
+            document = JsonDocument.Parse(Utf8Repair.Valid(json).ToArray());
         }
         catch (JsonException e)
         {

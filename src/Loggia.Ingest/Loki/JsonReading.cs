@@ -54,30 +54,36 @@ internal static class JsonReading
         return target[..written];
     }
 
-    /// <summary>Reads an object of string values (labels or structured metadata); a repeated name keeps the last value.</summary>
-    public static void ReadStringMap(ref Utf8JsonReader reader, List<LabelPair> into, string what)
+    /// <summary>
+    /// Reads an object of string values (labels or structured metadata); a repeated name keeps the last value. Names
+    /// and values that are not valid UTF-8 are read with U+FFFD in place of the invalid bytes; the result says whether
+    /// there were any (label sets with them are refused, as Loki's label parser refuses invalid UTF-8).
+    /// </summary>
+    /// <returns>True when a name or value was not valid UTF-8.</returns>
+    public static bool ReadStringMap(ref Utf8JsonReader reader, List<LabelPair> into, string what)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             throw new PushRequestException(400, $"invalid JSON: {what}: expected an object, found {Describe(reader.TokenType)}");
         }
 
+        bool invalidUtf8 = false;
         while (true)
         {
             Read(ref reader);
             if (reader.TokenType == JsonTokenType.EndObject)
             {
-                return;
+                return invalidUtf8;
             }
 
-            string name = reader.GetString()!;
+            string name = ReadLenientString(ref reader, ref invalidUtf8);
             Read(ref reader);
             if (reader.TokenType != JsonTokenType.String)
             {
                 throw new PushRequestException(400, $"invalid JSON: {what}: value of \"{name}\" must be a string, found {Describe(reader.TokenType)}");
             }
 
-            string value = reader.GetString()!;
+            string value = ReadLenientString(ref reader, ref invalidUtf8);
             int existing = IndexOf(into, name);
             if (existing >= 0)
             {
@@ -93,14 +99,34 @@ internal static class JsonReading
     /// <summary>
     /// Builds a stream from JSON label pairs the way Loki does: print them as a label string (sorted, Go-quoted),
     /// then parse that string, so names that are not valid label names are rejected by validation exactly as a
-    /// protobuf label string with them would be.
+    /// protobuf label string with them would be. <paramref name="invalidUtf8"/>: the pairs were not valid UTF-8, so the
+    /// stream is refused (<c>invalid_labels</c>).
     /// </summary>
-    public static PushStream CreateStream(List<LabelPair> labelPairs, LogEntry[] entries)
+    public static PushStream CreateStream(List<LabelPair> labelPairs, LogEntry[] entries, bool invalidUtf8 = false)
     {
         LabelPair[] sorted = [.. labelPairs];
         Array.Sort(sorted, static (x, y) => string.CompareOrdinal(x.Name, y.Name));
         string raw = Labels.Format(sorted);
-        return PushStream.Create(raw, entries);
+        return invalidUtf8 ? PushStream.InvalidUtf8(raw, entries) : PushStream.Create(raw, entries);
+    }
+
+    /// <summary>The current string token; invalid UTF-8 (or an unpaired surrogate escape) becomes U+FFFD and sets <paramref name="invalidUtf8"/>.</summary>
+    private static string ReadLenientString(ref Utf8JsonReader reader, ref bool invalidUtf8)
+    {
+        if (!reader.ValueIsEscaped && System.Text.Unicode.Utf8.IsValid(reader.ValueSpan))
+        {
+            return reader.GetString()!;
+        }
+
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            invalidUtf8 = true;
+            return System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
+        }
     }
 
     /// <summary>Parses an integer from a JSON string token's bytes (no sign other than '-', no spaces).</summary>

@@ -95,6 +95,7 @@ public static class LokiJsonDecoder
 
         scratch.Labels.Clear();
         scratch.Entries.Clear();
+        bool labelsInvalidUtf8 = false;
         while (true)
         {
             JsonReading.Read(ref reader);
@@ -108,7 +109,7 @@ public static class LokiJsonDecoder
                 JsonReading.Read(ref reader);
                 if (reader.TokenType != JsonTokenType.Null)
                 {
-                    JsonReading.ReadStringMap(ref reader, scratch.Labels, "stream");
+                    labelsInvalidUtf8 = JsonReading.ReadStringMap(ref reader, scratch.Labels, "stream");
                 }
             }
             else if (reader.ValueTextEquals("values"u8))
@@ -142,7 +143,7 @@ public static class LokiJsonDecoder
             }
         }
 
-        return JsonReading.CreateStream(scratch.Labels, [.. scratch.Entries]);
+        return JsonReading.CreateStream(scratch.Labels, [.. scratch.Entries], labelsInvalidUtf8);
     }
 
     /// <summary>Reads <c>["ns", "line"]</c> or <c>["ns", "line", {metadata}]</c>.</summary>

@@ -97,6 +97,7 @@ public static class LokiProtobufDecoder
     {
         ReadOnlySpan<byte> data = memory.Span;
         string labels = string.Empty;
+        bool labelsInvalidUtf8 = false;
         var entries = new LogEntry[CountEntries(data)];
         int entryCount = 0;
         var reader = new ProtoReader(data);
@@ -111,7 +112,9 @@ public static class LokiProtobufDecoder
                         throw ProtoReader.WrongWireType(wireType, "Labels");
                     }
 
-                    labels = Encoding.UTF8.GetString(reader.ReadLengthDelimited(out _));
+                    ReadOnlySpan<byte> labelBytes = reader.ReadLengthDelimited(out _);
+                    labels = Encoding.UTF8.GetString(labelBytes);
+                    labelsInvalidUtf8 = !System.Text.Unicode.Utf8.IsValid(labelBytes);
                     break;
                 case 2:
                     {
@@ -134,7 +137,7 @@ public static class LokiProtobufDecoder
             }
         }
 
-        return PushStream.Create(labels, entries);
+        return labelsInvalidUtf8 ? PushStream.InvalidUtf8(labels, entries) : PushStream.Create(labels, entries);
     }
 
     /// <summary>Counts the entries of a stream message so the entry array is allocated once at its exact size.</summary>

@@ -40,7 +40,7 @@ public static class NativeLogsDecoder
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 16 });
         var arena = new LineArena();
         var groups = new Dictionary<string, List<LogEntry>>(StringComparer.Ordinal);
-        var order = new List<(string Raw, List<LabelPair> Labels)>();
+        var order = new List<(string Raw, List<LabelPair> Labels, bool InvalidUtf8)>();
         var labels = new List<LabelPair>();
         var metadata = new List<LabelPair>();
         try
@@ -81,7 +81,7 @@ public static class NativeLogsDecoder
         var streams = new PushStream[order.Count];
         for (int i = 0; i < order.Count; i++)
         {
-            streams[i] = JsonReading.CreateStream(order[i].Labels, [.. groups[order[i].Raw]]);
+            streams[i] = JsonReading.CreateStream(order[i].Labels, [.. groups[order[i].Raw]], order[i].InvalidUtf8);
         }
 
         return new PushRequest(streams);
@@ -94,7 +94,7 @@ public static class NativeLogsDecoder
         List<LabelPair> metadata,
         long now,
         Dictionary<string, List<LogEntry>> groups,
-        List<(string Raw, List<LabelPair> Labels)> order)
+        List<(string Raw, List<LabelPair> Labels, bool InvalidUtf8)> order)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -103,6 +103,7 @@ public static class NativeLogsDecoder
 
         labels.Clear();
         metadata.Clear();
+        bool labelsInvalidUtf8 = false;
         long timestamp = now;
         ReadOnlyMemory<byte>? message = null;
         while (true)
@@ -139,7 +140,7 @@ public static class NativeLogsDecoder
                 JsonReading.Read(ref reader);
                 if (reader.TokenType != JsonTokenType.Null)
                 {
-                    JsonReading.ReadStringMap(ref reader, labels, "labels");
+                    labelsInvalidUtf8 = JsonReading.ReadStringMap(ref reader, labels, "labels");
                 }
             }
             else if (reader.ValueTextEquals("metadata"u8))
@@ -165,12 +166,13 @@ public static class NativeLogsDecoder
         // Group by the sorted label string; the key is built from sorted pairs, so key order in JSON does not matter.
         LabelPair[] sorted = [.. labels];
         Array.Sort(sorted, static (x, y) => string.CompareOrdinal(x.Name, y.Name));
-        string key = Labels.Format(sorted);
+        // Labels that were not valid UTF-8 make a separate (refused) stream: a NUL cannot start a formatted label string.
+        string key = labelsInvalidUtf8 ? "\0" + Labels.Format(sorted) : Labels.Format(sorted);
         if (!groups.TryGetValue(key, out List<LogEntry>? entries))
         {
             entries = [];
             groups.Add(key, entries);
-            order.Add((key, [.. labels]));
+            order.Add((key, [.. labels], labelsInvalidUtf8));
         }
 
         LabelPair[] structuredMetadata = metadata.Count == 0 ? [] : [.. metadata];

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
+using Loggia.Core.Compression;
 
 namespace Loggia.Ingest.Loki;
 
@@ -18,6 +20,11 @@ namespace Loggia.Ingest.Loki;
 /// <para>
 /// The decompressed size is limited (Loki's <c>distributor.max_recv_msg_size</c>, 100 MiB by default); past the
 /// limit decoding stops and the request fails with 413, so a compression bomb costs at most the limit in memory.
+/// </para>
+/// <para>
+/// A gzip or zlib body must end with its trailer matching the decoded data, otherwise it is a 400 (<c>unexpected
+/// EOF</c>, as Go's readers say): <see cref="GZipStream"/> ends quietly where a truncated body ends. Raw DEFLATE has
+/// no trailer, so a truncated raw DEFLATE body cannot be told from a complete one.
 /// </para>
 /// </remarks>
 internal static class PushContentEncoding
@@ -94,6 +101,19 @@ internal static class PushContentEncoding
                         throw TooLarge(length, maxBytes);
                     }
                 }
+            }
+
+            // The decoders end quietly where the input ends, so a body cut short would lose its tail unnoticed: the
+            // gzip trailer (CRC-32 and size) and the zlib trailer (Adler-32) prove the data is complete.
+            if (kind == ContentEncodingKind.Gzip && !Gzip.EndsWithTrailerOf(body, rented.AsSpan(0, length)))
+            {
+                throw new PushRequestException(400, "gzip: unexpected EOF (the body is truncated or its trailer does not match the data)");
+            }
+
+            if (kind == ContentEncodingKind.Deflate && IsZlibHeader(body)
+                && (body.Length < 6 || BinaryPrimitives.ReadUInt32BigEndian(body[^4..]) != Adler32.Compute(rented.AsSpan(0, length))))
+            {
+                throw new PushRequestException(400, "zlib: unexpected EOF (the body is truncated or its checksum does not match the data)");
             }
 
             return length;

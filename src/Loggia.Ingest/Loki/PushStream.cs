@@ -33,6 +33,13 @@ public sealed class PushStream
             : new PushStream(rawLabels, Labels.Empty, error, entries);
     }
 
+    /// <summary>
+    /// A stream whose label string was not valid UTF-8 (<paramref name="rawLabels"/> has U+FFFD in place of the invalid
+    /// bytes): refused by validation as <c>invalid_labels</c>, as Loki's label parser refuses it.
+    /// </summary>
+    public static PushStream InvalidUtf8(string rawLabels, LogEntry[] entries) =>
+        new(rawLabels, Labels.Empty, "parse error: invalid UTF-8 rune", entries);
+
     /// <summary>The label string exactly as the client sent it (Loki uses it in label validation messages).</summary>
     public string RawLabels { get; }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using Loggia.Ingest.Loki;
 using Loggia.Ingest.Otlp;
@@ -72,6 +73,13 @@ public sealed class OtlpGrpcEndpoint
         if (body is null)
         {
             await WriteStatusAsync(context, GrpcStatusCode.ResourceExhausted, $"received message larger than max ({_maxMessageBytes} bytes)");
+            return;
+        }
+
+        if (body.Length >= GrpcFraming.PrefixLength && BinaryPrimitives.ReadUInt32BigEndian(body.Span[1..GrpcFraming.PrefixLength]) > (uint)_maxMessageBytes)
+        {
+            // As grpc-go: a declared length over the limit is RESOURCE_EXHAUSTED, whether or not the bytes follow.
+            await WriteStatusAsync(context, GrpcStatusCode.ResourceExhausted, $"received message larger than max ({BinaryPrimitives.ReadUInt32BigEndian(body.Span[1..GrpcFraming.PrefixLength])} vs. {_maxMessageBytes})");
             return;
         }
 

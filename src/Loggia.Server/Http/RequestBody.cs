@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Loggia.Server.Http;
 
@@ -24,6 +25,13 @@ internal sealed class RequestBody : IDisposable
         if (request.ContentLength > maxBytes)
         {
             return null;
+        }
+
+        // This read enforces the configured limit itself; Kestrel's own (30 MB by default) would refuse bodies the
+        // configuration allows, with an exception and an empty 413.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = null;
         }
 
         var initial = request.ContentLength is > 0 and < 64 * 1024 * 1024 ? (int)request.ContentLength.Value + 1 : 64 * 1024;

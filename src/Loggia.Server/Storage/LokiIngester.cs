@@ -15,6 +15,12 @@ namespace Loggia.Server.Storage;
 /// </summary>
 public sealed class LokiIngester(StorageEngine storage, TailBroadcaster tail) : IPushIngester
 {
+    /// <summary>
+    /// Bytes of lines per WAL record: pushes may be far larger than a WAL record may be
+    /// (<see cref="WalOptions.DefaultMaxRecordBytes"/>), so they are written as several records of about this size.
+    /// </summary>
+    private const int RecordPartBytes = 4 * 1024 * 1024;
+
     [ThreadStatic]
     private static HeadWalRecordWriter? t_writer;
 
@@ -45,26 +51,38 @@ public sealed class LokiIngester(StorageEngine storage, TailBroadcaster tail) : 
         var floor = wal.LastPosition;
         HeadAppendOutcome[] outcomes = [];
         var tailed = tail.HasSubscribers(tenant) ? new List<TailedEntries>() : null;
+        List<Task>? written = null;
         foreach (var stream in request.Streams)
         {
-            var entries = stream.Entries.Span;
-            if (outcomes.Length < entries.Length)
+            for (var offset = 0; offset < stream.Entries.Length;)
             {
-                outcomes = new HeadAppendOutcome[entries.Length];
-            }
-
-            var result = storage.Head.Append(tenant, stream.Labels, entries, outcomes, floor);
-            writer.AddStream(stream.Labels, entries, outcomes.AsSpan(0, entries.Length));
-            if (tailed is not null && TailedEntries.CopyAppended(stream.Labels, entries, outcomes.AsSpan(0, entries.Length)) is { } appended)
-            {
-                tailed.Add(appended);
-            }
-            if (result.Rejections is { } rejections)
-            {
-                refused ??= [];
-                foreach (var rejection in rejections)
+                // A large push becomes several WAL records, each well under the WAL's record limit.
+                var entries = RecordPart(stream.Entries.Span[offset..]);
+                offset += entries.Length;
+                if (outcomes.Length < entries.Length)
                 {
-                    refused.Add($"entry with timestamp {GoTimeText(rejection.TimestampNanos)} ignored, reason: '{rejection.Message}' for stream: {stream.Labels}");
+                    outcomes = new HeadAppendOutcome[entries.Length];
+                }
+
+                var result = storage.Head.Append(tenant, stream.Labels, entries, outcomes, floor);
+                writer.AddStream(stream.Labels, entries, outcomes.AsSpan(0, entries.Length));
+                if (tailed is not null && TailedEntries.CopyAppended(stream.Labels, entries, outcomes.AsSpan(0, entries.Length)) is { } appended)
+                {
+                    tailed.Add(appended);
+                }
+                if (result.Rejections is { } rejections)
+                {
+                    refused ??= [];
+                    foreach (var rejection in rejections)
+                    {
+                        refused.Add($"entry with timestamp {GoTimeText(rejection.TimestampNanos)} ignored, reason: '{rejection.Message}' for stream: {stream.Labels}");
+                    }
+                }
+
+                if (writer.Payload.Length >= RecordPartBytes)
+                {
+                    (written ??= []).Add(wal.AppendAsync(HeadWalRecordWriter.RecordType, writer.Payload.ToArray(), cancellationToken).AsTask());
+                    writer.Reset(tenant);
                 }
             }
         }
@@ -75,6 +93,11 @@ public sealed class LokiIngester(StorageEngine storage, TailBroadcaster tail) : 
             await wal.AppendAsync(HeadWalRecordWriter.RecordType, writer.Payload.ToArray(), cancellationToken);
         }
 
+        if (written is not null)
+        {
+            await Task.WhenAll(written);
+        }
+
         if (tailed is { Count: > 0 })
         {
             // Only durable entries are tailed, as Loki tails what its ingesters acknowledged.
@@ -82,6 +105,20 @@ public sealed class LokiIngester(StorageEngine storage, TailBroadcaster tail) : 
         }
 
         return refused is null ? IngestOutcome.AllAccepted : new IngestOutcome(refused);
+    }
+
+    /// <summary>The entries of the next WAL record part: at least one, then as many as fit in <see cref="RecordPartBytes"/>.</summary>
+    private static ReadOnlySpan<LogEntry> RecordPart(ReadOnlySpan<LogEntry> entries)
+    {
+        long bytes = 0;
+        var count = 0;
+        while (count < entries.Length && (count == 0 || bytes + entries[count].Line.Length + entries[count].StructuredMetadataSize <= RecordPartBytes))
+        {
+            bytes += entries[count].Line.Length + entries[count].StructuredMetadataSize;
+            count++;
+        }
+
+        return entries[..count];
     }
 
     private static string GoTimeText(long nanos) =>

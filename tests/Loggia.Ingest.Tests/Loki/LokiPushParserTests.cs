@@ -283,10 +283,13 @@ public class LokiPushParserTests
     }
 
     [Fact]
-    public void Json_InvalidUtf8InALabelValue_Is400()
+    public void Json_InvalidUtf8InALabelValue_RefusesOnlyThatStream()
     {
-        byte[] body = [.. TestBodies.Utf8("{\"streams\":[{\"stream\":{\"a\":\""), 0xFF, .. TestBodies.Utf8("\"},\"values\":[[\"1\",\"x\"]]}]}")];
-        Assert.Equal(400, Assert.Throws<PushRequestException>(() => LokiPushParser.Parse(body, JsonType, null)).StatusCode);
+        byte[] body = [.. TestBodies.Utf8("{\"streams\":[{\"stream\":{\"a\":\""), 0xFF, .. TestBodies.Utf8("\"},\"values\":[[\"1\",\"x\"]]},{\"stream\":{\"a\":\"b\"},\"values\":[[\"1\",\"y\"]]}]}")];
+        PushRequest request = LokiPushParser.Parse(body, JsonType, null);
+        Assert.Equal("parse error: invalid UTF-8 rune", request.Streams[0].LabelsError);
+        Assert.Equal("{a=\"\uFFFD\"}", request.Streams[0].RawLabels);
+        Assert.Null(request.Streams[1].LabelsError);
     }
 
     [Fact]

@@ -42,11 +42,12 @@ internal sealed class RunningServer : IAsyncDisposable
     /// <summary>
     /// Starts a server; <paramref name="yaml"/> is a config file for it (flags still win). With
     /// <paramref name="dataDirectory"/> it reopens that directory (a restart) and leaves it in place when disposed.
+    /// <paramref name="otlpGrpcPort"/>: serve OTLP/gRPC on that port (0: off).
     /// </summary>
-    public static async Task<RunningServer> StartAsync(bool authEnabled = false, string? yaml = null, string? dataDirectory = null)
+    public static async Task<RunningServer> StartAsync(bool authEnabled = false, string? yaml = null, string? dataDirectory = null, int otlpGrpcPort = 0)
     {
         var data = dataDirectory ?? Directory.CreateTempSubdirectory("loggia-e2e-").FullName;
-        List<string> args = ["-server.http-listen-port=0", "-distributor.otlp-grpc-listen-port=0", "-syslog.tcp-listen-port=0", "-syslog.udp-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"];
+        List<string> args = ["-server.http-listen-port=0", $"-distributor.otlp-grpc-listen-port={otlpGrpcPort}", "-syslog.tcp-listen-port=0", "-syslog.udp-listen-port=0", $"-common.path-prefix={data}", "-log.level=warn", $"-auth.enabled={(authEnabled ? "true" : "false")}"];
         if (yaml is not null)
         {
             var file = Path.Combine(data, "config.yaml");
