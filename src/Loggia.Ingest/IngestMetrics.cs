@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Loggia.Core.Diagnostics;
 using Loggia.Core.Model;
 
 namespace Loggia.Ingest;
@@ -17,10 +18,10 @@ public sealed class IngestMetrics : IDisposable
     private readonly Counter<long> _discardedSamples;
     private readonly Counter<long> _discardedBytes;
 
-    /// <summary>Creates the counters on a meter from <paramref name="meterFactory"/>, or on a private meter when null.</summary>
-    public IngestMetrics(IMeterFactory? meterFactory = null)
+    /// <summary>Creates the counters on a meter of <paramref name="scope"/> (a private scope when null).</summary>
+    public IngestMetrics(MetricsScope? scope = null)
     {
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter = (scope ?? new MetricsScope()).CreateMeter(MeterName);
         _discardedSamples = _meter.CreateCounter<long>("loggia_discarded_samples_total", "{entry}", "Log entries discarded, by reason and tenant.");
         _discardedBytes = _meter.CreateCounter<long>("loggia_discarded_bytes_total", "By", "Bytes of discarded log entries (line plus structured metadata), by reason and tenant.");
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Loggia.Core;
+using Loggia.Core.Diagnostics;
 using Loggia.Ingest;
 using Loggia.Server.Configuration;
 using Loggia.Ingest.Loki;
@@ -38,14 +39,17 @@ public static partial class LoggiaServer
             _ => LogLevel.Information,
         });
         ConfigureListeners(builder, options);
-        builder.Services.AddSingleton(new PrometheusExporter());
+        // One scope per server: its /metrics reports its own meters even when servers share a process.
+        var metrics = new MetricsScope();
+        builder.Services.AddSingleton(metrics);
+        builder.Services.AddSingleton(services => new PrometheusExporter(metrics, logger: services.GetRequiredService<ILoggerFactory>().CreateLogger("Loggia.Metrics")));
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new TenantResolver(options.AuthEnabled));
-        builder.Services.AddSingleton(new IngestMetrics());
+        builder.Services.AddSingleton(new IngestMetrics(metrics));
         builder.Services.AddSingleton(services => new PushValidator(ToLokiLimits(options.Limits), time, services.GetRequiredService<IngestMetrics>()));
         builder.Services.AddSingleton<StorageEngine>(services =>
-            StorageEngine.OpenAsync(options, services.GetRequiredService<ILoggerFactory>(), time, cancellationToken).GetAwaiter().GetResult());
+            StorageEngine.OpenAsync(options, services.GetRequiredService<ILoggerFactory>(), time, metrics, cancellationToken).GetAwaiter().GetResult());
         builder.Services.AddSingleton<IPushIngester, LokiIngester>();
         builder.Services.AddSingleton(_ => CreateIngestRules(options));
         builder.Services.AddSingleton(services => new PushPipeline(
@@ -74,6 +78,8 @@ public static partial class LoggiaServer
         builder.Services.AddSingleton<SyslogService>();
         builder.Services.AddHostedService(services => services.GetRequiredService<SyslogService>());
         var app = builder.Build();
+        // The exporter listens from the start, so that recovery's counters (WAL corruptions, replays) are reported.
+        app.Services.GetRequiredService<PrometheusExporter>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Loggia.Server");
         foreach (var warning in config.Warnings)
         {

@@ -2,48 +2,74 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
+using Loggia.Core.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Loggia.Server.Metrics;
 
 /// <summary>
-/// Collects every <c>System.Diagnostics.Metrics</c> instrument of meters named <c>Loggia*</c> and
-/// renders them in the Prometheus text exposition format (0.0.4) for <c>/metrics</c>.
+/// Collects the <c>System.Diagnostics.Metrics</c> instruments of one server — the meters of its
+/// <see cref="MetricsScope"/>, plus process-wide meters (no scope) named <c>Loggia*</c> — and renders them in the Prometheus text exposition format (0.0.4) for <c>/metrics</c>.
 /// Instrument names are used as metric names (they are chosen Prometheus-style, e.g.
 /// <c>loggia_wal_fsync_duration_seconds</c>); tags become labels. Counters are cumulative,
 /// histograms use fixed buckets (seconds-scale for <c>*_seconds</c>, powers of four otherwise).
 /// </summary>
-public sealed class PrometheusExporter : IDisposable
+public sealed partial class PrometheusExporter : IDisposable
 {
     private static readonly double[] SecondsBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
     private static readonly double[] CountBuckets = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576];
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<Instrument, InstrumentState> _instruments = new();
+    private readonly MetricsScope _scope;
     private readonly string _meterPrefix;
+    private readonly ILogger _logger;
 
-    /// <summary>Starts listening to meters whose name starts with <paramref name="meterPrefix"/>.</summary>
-    public PrometheusExporter(string meterPrefix = "Loggia")
+    /// <summary>
+    /// Starts listening to the meters of <paramref name="scope"/> and to process-wide meters (created without a
+    /// scope) whose name starts with <paramref name="meterPrefix"/>.
+    /// </summary>
+    public PrometheusExporter(MetricsScope scope, string meterPrefix = "Loggia", ILogger? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(scope);
+        _scope = scope;
         _meterPrefix = meterPrefix;
+        _logger = logger ?? NullLogger.Instance;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name.StartsWith(_meterPrefix, StringComparison.Ordinal))
+            if (IsExported(instrument.Meter))
             {
-                _instruments.TryAdd(instrument, new InstrumentState(instrument));
-                listener.EnableMeasurementEvents(instrument, _instruments[instrument]);
+                listener.EnableMeasurementEvents(instrument, _instruments.GetOrAdd(instrument, static i => new InstrumentState(i)));
             }
         };
-        _listener.SetMeasurementEventCallback<long>(static (instrument, value, tags, state) => ((InstrumentState)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<int>(static (instrument, value, tags, state) => ((InstrumentState)state!).Record(value, tags));
-        _listener.SetMeasurementEventCallback<double>(static (instrument, value, tags, state) => ((InstrumentState)state!).Record(value, tags));
+
+        // The state is null when a measurement races the instrument's meter being disposed: nothing to record.
+        _listener.SetMeasurementEventCallback<long>(static (instrument, value, tags, state) => (state as InstrumentState)?.Record(value, tags));
+        _listener.SetMeasurementEventCallback<int>(static (instrument, value, tags, state) => (state as InstrumentState)?.Record(value, tags));
+        _listener.SetMeasurementEventCallback<double>(static (instrument, value, tags, state) => (state as InstrumentState)?.Record(value, tags));
         _listener.MeasurementsCompleted = (instrument, state) => _instruments.TryRemove(instrument, out var removed);
         _listener.Start();
     }
 
-    /// <summary>Renders all metrics (observable instruments are read now).</summary>
+    /// <summary>
+    /// Renders all metrics (observable instruments are read now). A gauge callback that throws is logged and
+    /// skipped: one broken gauge never hides the other metrics.
+    /// </summary>
     public string Render()
     {
-        _listener.RecordObservableInstruments();
+        try
+        {
+            _listener.RecordObservableInstruments();
+        }
+        catch (AggregateException failures)
+        {
+            foreach (var failure in failures.InnerExceptions)
+            {
+                LogGaugeFailed(_logger, failure);
+            }
+        }
+
         var text = new StringBuilder(4096);
         var states = new List<InstrumentState>(_instruments.Values);
         states.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -55,7 +81,14 @@ public sealed class PrometheusExporter : IDisposable
         return text.ToString();
     }
 
+    /// <inheritdoc/>
     public void Dispose() => _listener.Dispose();
+
+    private bool IsExported(Meter meter) =>
+        _scope.Owns(meter) || (meter.Scope is null && meter.Name.StartsWith(_meterPrefix, StringComparison.Ordinal));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A gauge callback failed while rendering /metrics; the gauge is left out")]
+    private static partial void LogGaugeFailed(ILogger logger, Exception exception);
 
     /// <summary>The series of one instrument, keyed by their rendered label set.</summary>
     private sealed class InstrumentState(Instrument instrument)

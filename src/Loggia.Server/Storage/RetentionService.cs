@@ -1,3 +1,4 @@
+using Loggia.Core.Diagnostics;
 using Loggia.Server.Configuration;
 using Loggia.Storage.Blocks;
 using Loggia.Storage.Catalog;
@@ -9,7 +10,7 @@ namespace Loggia.Server.Storage;
 
 /// <summary>Runs retention every <c>compactor.compaction_interval</c> when <c>compactor.retention_enabled</c> is set.</summary>
 /// <remarks>Each pass also processes the delete requests whose cancellation period is over (<see cref="DeleteRequestProcessor"/>), after retention, so the two never replace the same block at once.</remarks>
-public sealed partial class RetentionService(StorageEngine storage, DeleteRequestRegistry deletes, LoggiaOptions options, TimeProvider time, ILoggerFactory loggers) : BackgroundService
+public sealed partial class RetentionService(StorageEngine storage, DeleteRequestRegistry deletes, LoggiaOptions options, TimeProvider time, ILoggerFactory loggers, MetricsScope metrics) : BackgroundService
 {
     private readonly ILogger _logger = loggers.CreateLogger<RetentionService>();
 
@@ -22,7 +23,7 @@ public sealed partial class RetentionService(StorageEngine storage, DeleteReques
         var policies = new RetentionPolicies(options);
         var writerOptions = new BlockWriterOptions { CompressionLevel = options.FlushCompressionLevel, BloomFalsePositiveRate = options.BloomFalsePositiveRate };
         using var enforcer = new RetentionEnforcer(storage.DataDirectory, storage.Catalog, policies.For, time, options.RetentionDeleteDelay,
-            loggers.CreateLogger("Loggia.Retention"), writerOptions);
+            loggers.CreateLogger("Loggia.Retention"), writerOptions, metrics);
         var deleter = new DeleteRequestProcessor(storage, deletes, time, options.DeleteRequestCancelPeriod, options.RetentionDeleteDelay,
             writerOptions, loggers.CreateLogger("Loggia.Deletes"));
         var interval = options.CompactionInterval > TimeSpan.Zero ? options.CompactionInterval : TimeSpan.FromMinutes(10);

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Loggia.Core.Diagnostics;
 using System.Globalization;
 using Loggia.Core.Model;
 using Loggia.Server.Configuration;
@@ -20,17 +22,21 @@ public sealed partial class StorageEngine : IAsyncDisposable
     /// <summary>Catalog state key of the WAL position before which every record is in published blocks.</summary>
     internal const string PublishedUpToKey = "wal.published_up_to";
 
-    private static readonly System.Diagnostics.Metrics.Meter Meter = new("Loggia.Flush");
-    private static readonly System.Diagnostics.Metrics.Counter<long> Flushes = Meter.CreateCounter<long>("loggia_flushes_total", description: "Blocks flushed from the head, by reason.");
-    private static readonly System.Diagnostics.Metrics.Counter<long> FlushedBytes = Meter.CreateCounter<long>("loggia_flushed_bytes_total", description: "Bytes of block files written by flushes.");
-    private static readonly System.Diagnostics.Metrics.Counter<long> FlushFailures = Meter.CreateCounter<long>("loggia_flush_failures_total", description: "Flushes that failed (their data stays in the head and the WAL).");
-    private static readonly System.Diagnostics.Metrics.Histogram<double> FlushDuration = Meter.CreateHistogram<double>("loggia_flush_duration_seconds", description: "Time to write and publish one block.");
-
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _flushLock = new(1, 1);
+    private readonly Meter _meter;
+    private readonly Counter<long> _flushes;
+    private readonly Counter<long> _flushedBytes;
+    private readonly Counter<long> _flushFailures;
+    private readonly Histogram<double> _flushDuration;
 
-    private StorageEngine(string dataDirectory, SqliteBlockCatalog catalog, Head head, WriteAheadLog wal, LoggiaOptions options, ILogger logger)
+    private StorageEngine(string dataDirectory, SqliteBlockCatalog catalog, Head head, WriteAheadLog wal, LoggiaOptions options, ILogger logger, MetricsScope metrics)
     {
+        _meter = metrics.CreateMeter("Loggia.Flush");
+        _flushes = _meter.CreateCounter<long>("loggia_flushes_total", description: "Blocks flushed from the head, by reason.");
+        _flushedBytes = _meter.CreateCounter<long>("loggia_flushed_bytes_total", description: "Bytes of block files written by flushes.");
+        _flushFailures = _meter.CreateCounter<long>("loggia_flush_failures_total", description: "Flushes that failed (their data stays in the head and the WAL).");
+        _flushDuration = _meter.CreateHistogram<double>("loggia_flush_duration_seconds", description: "Time to write and publish one block.");
         DataDirectory = dataDirectory;
         Catalog = catalog;
         DeleteRequests = catalog;
@@ -55,7 +61,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public LoggiaOptions Options { get; }
 
     /// <summary>Opens (and recovers) the storage under <see cref="LoggiaOptions.DataDirectory"/>.</summary>
-    public static async Task<StorageEngine> OpenAsync(LoggiaOptions options, ILoggerFactory loggers, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<StorageEngine> OpenAsync(LoggiaOptions options, ILoggerFactory loggers, TimeProvider time, MetricsScope metrics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(loggers);
@@ -78,6 +84,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
                 ChunkIdlePeriod = options.ChunkIdlePeriod,
                 MaxTenantBytes = options.HeadFlushSizeBytes,
                 TimeProvider = time,
+                Metrics = metrics,
             });
             var wal = WriteAheadLog.Open(
                 new WalOptions
@@ -87,10 +94,11 @@ public sealed partial class StorageEngine : IAsyncDisposable
                     SyncMode = options.WalSyncMode == "none" ? WalSyncMode.None : WalSyncMode.Fsync,
                     Logger = loggers.CreateLogger("Loggia.Wal"),
                     TimeProvider = time,
+                    Metrics = metrics,
                 },
                 record => head.Replay(record, publishedUpTo));
             LogRecovered(logger, wal.Recovery.RecordsReplayed, head.Entries, dataDirectory);
-            return new StorageEngine(dataDirectory, catalog, head, wal, options, logger);
+            return new StorageEngine(dataDirectory, catalog, head, wal, options, logger, metrics);
         }
         catch
         {
@@ -141,7 +149,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         catch
         {
             Head.AbortFlush(flush);
-            FlushFailures.Add(1);
+            _flushFailures.Add(1);
             throw;
         }
 
@@ -155,9 +163,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var publishedUpTo = new WalPosition(lowest.Segment, lowest.Offset + 1);
         await Catalog.SetStateAsync(PublishedUpToKey, FormatPosition(publishedUpTo), cancellationToken);
         Wal.ReleaseBefore(publishedUpTo);
-        Flushes.Add(1, new KeyValuePair<string, object?>("reason", flush.Reason.ToString()));
-        FlushedBytes.Add(block.Bytes);
-        FlushDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+        _flushes.Add(1, new KeyValuePair<string, object?>("reason", flush.Reason.ToString()));
+        _flushedBytes.Add(block.Bytes);
+        _flushDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
         LogFlushed(_logger, block.Id, tenant.Value, flush.Entries, block.Bytes, flush.Reason);
     }
 
@@ -194,6 +202,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         await Catalog.DisposeAsync();
         Head.Dispose();
         _flushLock.Dispose();
+        _meter.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "removed orphan block file {Path} (its publish never completed)")]

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Loggia.Core.Diagnostics;
 
 namespace Loggia.Server.Syslog;
 
@@ -25,7 +26,7 @@ public sealed class SyslogMetrics : IDisposable
         public const string IngestFailed = "ingest_failed";
     }
 
-    private readonly Meter _meter = new("Loggia.Syslog");
+    private readonly Meter _meter;
     private readonly Counter<long> _messages;
     private readonly Counter<long> _bytes;
     private readonly Counter<long> _parseErrors;
@@ -34,9 +35,10 @@ public sealed class SyslogMetrics : IDisposable
     private readonly Counter<long> _throttled;
     private readonly UpDownCounter<long> _connections;
 
-    /// <summary>Creates the instruments.</summary>
-    public SyslogMetrics()
+    /// <summary>Creates the instruments on a meter of <paramref name="scope"/> (a private scope when null).</summary>
+    public SyslogMetrics(MetricsScope? scope = null)
     {
+        _meter = (scope ?? new MetricsScope()).CreateMeter("Loggia.Syslog");
         _messages = _meter.CreateCounter<long>("loggia_syslog_messages_received_total", "{message}", "Syslog messages framed, by transport.");
         _bytes = _meter.CreateCounter<long>("loggia_syslog_bytes_received_total", "By", "Bytes of syslog messages received, by transport.");
         _parseErrors = _meter.CreateCounter<long>("loggia_syslog_parse_errors_total", "{message}", "Syslog messages that did not parse, by transport.");

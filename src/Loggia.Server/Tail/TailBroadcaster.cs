@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Loggia.Core.Diagnostics;
 using Loggia.Core.Model;
 
 namespace Loggia.Server.Tail;
@@ -14,7 +15,7 @@ public sealed class TailBroadcaster : IDisposable
     /// <summary>Queue bound of one client: enough for bursts between its sends, small enough to bound memory.</summary>
     public const int DefaultCapacityEntries = 10_000;
 
-    private readonly Meter _meter = new("Loggia.Tail");
+    private readonly Meter _meter;
     private readonly Counter<long> _droppedEntries;
 
     private readonly Lock _lock = new();
@@ -22,9 +23,10 @@ public sealed class TailBroadcaster : IDisposable
     // Copy-on-write, so publishing reads it without a lock.
     private volatile Dictionary<TenantId, TailSubscription[]> _byTenant = [];
 
-    /// <summary>Creates a broadcaster and registers its gauges.</summary>
-    public TailBroadcaster()
+    /// <summary>Creates a broadcaster and registers its gauges on a meter of <paramref name="scope"/> (a private scope when null).</summary>
+    public TailBroadcaster(MetricsScope? scope = null)
     {
+        _meter = (scope ?? new MetricsScope()).CreateMeter("Loggia.Tail");
         _droppedEntries = _meter.CreateCounter<long>("loggia_tail_dropped_entries_total", "{entry}", "Live entries not sent to a tail client because its queue was full.");
         _meter.CreateObservableGauge("loggia_tail_clients", CountClients, "{client}", "Open tail connections.");
         _meter.CreateObservableGauge("loggia_tail_queued_entries", CountQueued, "{entry}", "Live entries waiting to be sent to tail clients.");

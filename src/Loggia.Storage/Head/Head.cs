@@ -44,7 +44,7 @@ public sealed class Head : IDisposable
         _time = options.TimeProvider;
         _fingerprint = fingerprint;
         _windowNanos = options.OutOfOrderWindow.Ticks * TimeSpan.NanosecondsPerTick;
-        _metrics = new HeadMetrics(() => Bytes, () => Entries, () => Streams);
+        _metrics = new HeadMetrics(options.Metrics, () => Bytes, () => Entries, () => Streams);
     }
 
     internal HeadMetrics Metrics => _metrics;

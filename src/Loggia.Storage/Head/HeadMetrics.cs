@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Loggia.Core.Diagnostics;
 
 namespace Loggia.Storage.Head;
 
@@ -9,9 +10,9 @@ internal sealed class HeadMetrics : IDisposable
 
     private readonly Meter _meter;
 
-    public HeadMetrics(Func<long> bytes, Func<long> entries, Func<long> streams)
+    public HeadMetrics(MetricsScope scope, Func<long> bytes, Func<long> entries, Func<long> streams)
     {
-        _meter = new Meter(MeterName);
+        _meter = scope.CreateMeter(MeterName);
         _meter.CreateObservableGauge("loggia_head_bytes", bytes, "By", "Line plus structured-metadata bytes held in the head.");
         _meter.CreateObservableGauge("loggia_head_entries", entries, "{entry}", "Entries held in the head.");
         _meter.CreateObservableGauge("loggia_head_streams", streams, "{stream}", "Streams held in the head.");

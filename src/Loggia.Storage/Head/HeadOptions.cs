@@ -1,3 +1,5 @@
+using Loggia.Core.Diagnostics;
+
 namespace Loggia.Storage.Head;
 
 /// <summary>Settings of the in-memory <see cref="Head"/>. Defaults follow Loki's ingester.</summary>
@@ -22,6 +24,9 @@ public sealed class HeadOptions
     /// </summary>
     public int ChunkEntries { get; init; } = 2048;
 
+    /// <summary>The owner of the head's gauges (the server's scope, so that its <c>/metrics</c> reports them).</summary>
+    public MetricsScope Metrics { get; init; } = new();
+
     /// <summary>Clock for idle/age decisions; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -38,5 +43,6 @@ public sealed class HeadOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTenantBytes, 1, nameof(MaxTenantBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(ChunkEntries, 16, nameof(ChunkEntries));
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentNullException.ThrowIfNull(Metrics, nameof(Metrics));
     }
 }

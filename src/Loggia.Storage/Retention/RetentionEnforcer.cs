@@ -1,3 +1,4 @@
+using Loggia.Core.Diagnostics;
 using Loggia.Core.Model;
 using Loggia.Storage.Blocks;
 using Loggia.Storage.Catalog;
@@ -23,7 +24,7 @@ public sealed class RetentionEnforcer : IDisposable
     private readonly TimeProvider _time;
     private readonly BlockWriterOptions _writerOptions;
     private readonly ILogger _logger;
-    private readonly RetentionMetrics _metrics = new();
+    private readonly RetentionMetrics _metrics;
     private readonly BlockReplacement _replacement;
 
     public RetentionEnforcer(
@@ -33,9 +34,11 @@ public sealed class RetentionEnforcer : IDisposable
         TimeProvider time,
         TimeSpan deleteDelay,
         ILogger logger,
-        BlockWriterOptions? writerOptions = null)
+        BlockWriterOptions? writerOptions = null,
+        MetricsScope? metrics = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(dataDirectory);
+        _metrics = new RetentionMetrics(metrics ?? new MetricsScope());
         _dataDirectory = dataDirectory;
         _catalog = catalog ?? throw new ArgumentNullException(nameof(catalog));
         _policyFor = policyFor ?? throw new ArgumentNullException(nameof(policyFor));

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Loggia.Core.Diagnostics;
 
 namespace Loggia.Storage.Wal;
 
@@ -9,9 +10,9 @@ internal sealed class WalMetrics : IDisposable
 
     private readonly Meter _meter;
 
-    public WalMetrics(Func<long> pendingBytes, Func<int> segmentCount)
+    public WalMetrics(MetricsScope scope, Func<long> pendingBytes, Func<int> segmentCount)
     {
-        _meter = new Meter(MeterName);
+        _meter = scope.CreateMeter(MeterName);
         Records = _meter.CreateCounter<long>("loggia_wal_records_total", "{record}", "Records made durable in the WAL.");
         Bytes = _meter.CreateCounter<long>("loggia_wal_bytes_total", "By", "Bytes (record headers included) written to the WAL.");
         Fsyncs = _meter.CreateCounter<long>("loggia_wal_fsyncs_total", "{fsync}", "fsync calls on WAL segment files.");

@@ -1,3 +1,4 @@
+using Loggia.Core.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -35,6 +36,9 @@ public sealed class WalOptions
 
     /// <summary>Size of the writer's single pooled buffer; a batch is written in chunks of this size.</summary>
     public int WriteBufferBytes { get; init; } = DefaultWriteBufferBytes;
+
+    /// <summary>The owner of the WAL's instruments (the server's scope, so that its <c>/metrics</c> reports them).</summary>
+    public MetricsScope Metrics { get; init; } = new();
 
     /// <summary>Whether each batch is fsynced before its appends complete.</summary>
     public WalSyncMode SyncMode { get; init; } = WalSyncMode.Fsync;

@@ -63,7 +63,7 @@ public sealed class WriteAheadLog : IAsyncDisposable
         _time = options.TimeProvider;
         _lockFile = lockFile;
         _budget = new PendingBytesBudget(options.MaxPendingBytes);
-        _metrics = new WalMetrics(() => _budget.Used, () => SegmentCount);
+        _metrics = new WalMetrics(options.Metrics, () => _budget.Used, () => SegmentCount);
     }
 
     /// <summary>What recovery found when the log was opened.</summary>
