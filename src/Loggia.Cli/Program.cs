@@ -13,6 +13,8 @@ return args switch
     ["collect", "journald", .. var rest] => await RunCommandAsync(() => CollectJournaldCommand.RunAsync(rest, Console.Out, Console.Error)),
     ["agent", .. var rest] => await RunCommandAsync(() => AgentCommand.RunAsync(rest, Console.Error)),
     ["query", .. var rest] => await RunCommandAsync(() => QueryCommand.RunAsync(rest, Console.Out, Console.Error)),
+    ["backup", .. var rest] => await RunCommandAsync(() => BackupCommand.RunAsync(rest, Console.Out, Console.Error)),
+    ["restore", .. var rest] => await RunCommandAsync(() => RestoreCommand.RunAsync(rest, Console.Out, Console.Error)),
     _ => Usage(),
 };
 
@@ -72,6 +74,8 @@ static int Usage()
     Console.Error.WriteLine("  query     run a LogQL query: loggia query [-limit 30] [-since 1h] [-o default|raw|jsonl] '<LogQL>'");
     Console.Error.WriteLine("  collect journald   ship a journal: loggia collect journald (--url http://host:3100 | --output DIR) [--file X | --directory D] [--no-follow]");
     Console.Error.WriteLine("  agent     follow files and ship them: loggia agent -config.file agent.yaml | -path '/var/log/*.log' -labels '{job=\"x\"}' -url http://host:3100");
+    Console.Error.WriteLine("  backup    snapshot a data directory (online, incremental): loggia backup -data DIR -to BACKUP_DIR [-keep N]");
+    Console.Error.WriteLine("  restore   rebuild a data directory from a snapshot: loggia restore -from BACKUP_DIR -data NEW_DIR [-snapshot NAME | -list]");
     Console.Error.WriteLine("  version   print the version");
     return 2;
 }

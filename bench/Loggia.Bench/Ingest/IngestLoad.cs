@@ -25,7 +25,7 @@ internal static class IngestLoad
             return await RunWithOwnServerAsync(serverDll, args);
         }
 
-        var (code, _, _) = await RunLoadAsync(Option(args, "--url", "http://127.0.0.1:3100"), args);
+        var (code, _, _) = await RunLoadAsync(Option(args, "--url", "http://127.0.0.1:3100"), args, serverCpu: null);
         return code;
     }
 
@@ -44,7 +44,7 @@ internal static class IngestLoad
             long rawBytes;
             using (var server = await ServerUnderTest.StartAsync(serverDll, data, serverFlags))
             {
-                var (code, _, bytes) = await RunLoadAsync(server.Url, args);
+                var (code, _, bytes) = await RunLoadAsync(server.Url, args, server.CpuTime);
                 if (code != 0)
                 {
                     return code;
@@ -95,7 +95,7 @@ internal static class IngestLoad
         }
     }
 
-    private static async Task<(int Code, long Lines, long Bytes)> RunLoadAsync(string url, string[] args)
+    private static async Task<(int Code, long Lines, long Bytes)> RunLoadAsync(string url, string[] args, Func<TimeSpan>? serverCpu)
     {
         var connections = int.Parse(Option(args, "--connections", "8"), CultureInfo.InvariantCulture);
         var batch = int.Parse(Option(args, "--batch", "1000"), CultureInfo.InvariantCulture);
@@ -121,8 +121,12 @@ internal static class IngestLoad
         }
 
         var started = Stopwatch.GetTimestamp();
+        var serverCpuBefore = serverCpu?.Invoke() ?? TimeSpan.Zero;
+        var generatorCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var results = await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var serverCpuUsed = (serverCpu?.Invoke() ?? TimeSpan.Zero) - serverCpuBefore;
+        var generatorCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - generatorCpuBefore;
         var latencies = results.SelectMany(r => r.LatenciesMs).Order().ToArray();
         long lines = results.Sum(r => r.Lines), bytes = results.Sum(r => r.Bytes), failures = results.Sum(r => r.Failures), throttled = results.Sum(r => r.Throttled);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -133,6 +137,18 @@ internal static class IngestLoad
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"push latency: p50 {Percentile(latencies, 0.50):F1} ms, p99 {Percentile(latencies, 0.99):F1} ms, max {latencies[^1]:F1} ms"));
+        }
+
+        if (lines > 0)
+        {
+            if (serverCpu is not null)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"server CPU: {serverCpuUsed.TotalMicroseconds / lines:F2} µs per message ({serverCpuUsed.TotalSeconds / elapsed:F2} cores); 2 cores would carry {2e6 / (serverCpuUsed.TotalMicroseconds / lines):N0} messages/s without the generator"));
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"generator CPU: {generatorCpuUsed.TotalMicroseconds / lines:F2} µs per message ({generatorCpuUsed.TotalSeconds / elapsed:F2} cores)"));
         }
 
         foreach (var error in results.SelectMany(r => r.Errors).Distinct().Take(5))

@@ -78,6 +78,15 @@ public sealed class LoggiaOptions
     /// <summary>How long the files of a removed block stay for queries already reading them (<c>compactor.retention_delete_delay</c>).</summary>
     public TimeSpan RetentionDeleteDelay { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>Where scheduled backups go (<c>backup.directory</c>); empty: no scheduled backups.</summary>
+    public string BackupDirectory { get; set; } = "";
+
+    /// <summary>How often a scheduled backup runs (<c>backup.interval</c>).</summary>
+    public TimeSpan BackupInterval { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How many snapshots scheduled backups keep (<c>backup.keep</c>; 0: all).</summary>
+    public int BackupKeep { get; set; } = 7;
+
     /// <summary>The API key CLEF/Seq senders must present (<c>clef.api_key</c>); empty: none required. A secret: never logged.</summary>
     public string ClefApiKey { get; set; } = "";
 

@@ -3,6 +3,7 @@ using Loggia.Core.Diagnostics;
 using System.Globalization;
 using Loggia.Core.Model;
 using Loggia.Server.Configuration;
+using Loggia.Storage;
 using Loggia.Storage.Blocks;
 using Loggia.Storage.Catalog;
 using Loggia.Storage.Head;
@@ -68,7 +69,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var logger = loggers.CreateLogger("Loggia.Storage");
         var dataDirectory = Path.GetFullPath(options.DataDirectory);
         Directory.CreateDirectory(dataDirectory);
-        var catalog = await SqliteBlockCatalog.OpenAsync(Path.Combine(dataDirectory, "catalog.db"), cancellationToken);
+        var catalog = await SqliteBlockCatalog.OpenAsync(Path.Combine(dataDirectory, DataDirectoryLayout.CatalogFile), cancellationToken);
         try
         {
             foreach (var orphan in OrphanFiles.Find(dataDirectory, await catalog.AllAsync(cancellationToken)))
@@ -89,7 +90,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
             var wal = WriteAheadLog.Open(
                 new WalOptions
                 {
-                    DirectoryPath = Path.Combine(dataDirectory, "wal"),
+                    DirectoryPath = Path.Combine(dataDirectory, DataDirectoryLayout.WalDirectory),
                     SegmentSizeBytes = options.WalSegmentSizeBytes,
                     SyncMode = options.WalSyncMode == "none" ? WalSyncMode.None : WalSyncMode.Fsync,
                     Logger = loggers.CreateLogger("Loggia.Wal"),

@@ -45,9 +45,16 @@ public sealed record BlockInfo(
     public const string IndexExtension = ".idx";
 
     /// <summary>The sidecar's path, relative to the data directory: <see cref="Path"/> with <c>.idx</c> instead of <c>.parquet</c>.</summary>
-    public string IndexPath => Path.EndsWith(DataExtension, StringComparison.Ordinal)
-        ? string.Concat(Path.AsSpan(0, Path.Length - DataExtension.Length), IndexExtension)
-        : Path + IndexExtension;
+    public string IndexPath => IndexPathOf(Path);
+
+    /// <summary>The relative path of the index sidecar of the block whose data file is at <paramref name="dataPath"/>.</summary>
+    public static string IndexPathOf(string dataPath)
+    {
+        ArgumentNullException.ThrowIfNull(dataPath);
+        return dataPath.EndsWith(DataExtension, StringComparison.Ordinal)
+            ? string.Concat(dataPath.AsSpan(0, dataPath.Length - DataExtension.Length), IndexExtension)
+            : dataPath + IndexExtension;
+    }
 
     /// <summary>
     /// Throws <see cref="ArgumentException"/> when the block cannot be stored: every catalog calls
