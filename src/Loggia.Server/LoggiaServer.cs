@@ -72,7 +72,7 @@ public static partial class LoggiaServer
         builder.Services.AddSingleton<QueryEndpoints>();
         builder.Services.AddReadApi();
         builder.Services.AddHostedService<FlushService>();
-        builder.Services.AddHostedService<RetentionService>();
+        builder.Services.AddHostedService<CompactorService>();
         builder.Services.AddHostedService<BackupService>();
         // Registered after the flush service so that it stops first: connections finish their batch into the WAL.
         builder.Services.AddSingleton<SyslogMetrics>();

@@ -75,6 +75,15 @@ public sealed class LoggiaOptions
     /// <summary>How often retention runs (<c>compactor.compaction_interval</c>).</summary>
     public TimeSpan CompactionInterval { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Size towards which the compactor merges small blocks of a tenant and hour (<c>compactor.compaction_target_size</c>;
+    /// 0: no compaction). A merge holds its blocks' entries in memory, so this bounds the compactor's memory too.
+    /// </summary>
+    public long CompactionTargetSizeBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>zstd level of blocks written by compaction, retention and deletes (<c>compactor.compaction_compression_level</c>).</summary>
+    public int CompactionCompressionLevel { get; set; } = 3;
+
     /// <summary>How long the files of a removed block stay for queries already reading them (<c>compactor.retention_delete_delay</c>).</summary>
     public TimeSpan RetentionDeleteDelay { get; set; } = TimeSpan.FromHours(2);
 

@@ -65,9 +65,7 @@ public sealed class BlockReplacement
         {
             if (replacement is not null)
             {
-                var parquet = Path.Combine(_dataDirectory, replacement.RelativePath);
-                File.Delete(parquet);
-                File.Delete(WrittenBlock.IndexPathFor(parquet));
+                DeleteUnpublished(replacement);
             }
 
             return (null, e.Message);
@@ -75,10 +73,63 @@ public sealed class BlockReplacement
 
         var record = describe(replacement);
         Audit.Append(record);
+        DeleteLater(block);
+        return (record, null);
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="blocks"/> by one block of <paramref name="merged"/> at <paramref name="level"/> (compaction:
+    /// nothing is removed, so nothing is audited). Returns the new block, or the conflict's reason when another writer
+    /// replaced one of the blocks meanwhile (nothing changed then).
+    /// </summary>
+    public async Task<(WrittenBlock? Block, string? Conflict)> MergeAsync(
+        IReadOnlyList<BlockInfo> blocks, IReadOnlyList<BlockStreamInput> merged, int level, DateTimeOffset publishedAt, BlockWriterOptions writerOptions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        ArgumentNullException.ThrowIfNull(merged);
+        var written = BlockWriter.Write(_dataDirectory, blocks[0].Tenant, merged, writerOptions);
+        var removed = new List<string>(blocks.Count);
+        foreach (var block in blocks)
+        {
+            removed.Add(block.Id);
+        }
+
+        try
+        {
+            await _catalog.ReplaceAsync(removed, [written.ToBlockInfo(publishedAt, level)], cancellationToken);
+        }
+        catch (CatalogConflictException e)
+        {
+            DeleteUnpublished(written);
+            return (null, e.Message);
+        }
+        catch
+        {
+            // Not published (cancelled, or the catalog failed): the new files are garbage now, not at the next start.
+            DeleteUnpublished(written);
+            throw;
+        }
+
+        foreach (var block in blocks)
+        {
+            DeleteLater(block);
+        }
+
+        return (written, null);
+    }
+
+    private void DeleteLater(BlockInfo block)
+    {
         var due = _time.GetUtcNow() + _deleteDelay;
         _pendingDeletes.Enqueue((due, Path.Combine(_dataDirectory, block.Path)));
         _pendingDeletes.Enqueue((due, Path.Combine(_dataDirectory, block.IndexPath)));
-        return (record, null);
+    }
+
+    private void DeleteUnpublished(WrittenBlock block)
+    {
+        var parquet = Path.Combine(_dataDirectory, block.RelativePath);
+        File.Delete(parquet);
+        File.Delete(WrittenBlock.IndexPathFor(parquet));
     }
 
     /// <summary>Deletes the files of removed blocks whose delete delay is over; returns how many were deleted.</summary>
