@@ -52,6 +52,11 @@ internal static class CollectJournaldCommand
             start.ArgumentList.Add("--directory=" + flags.Get("directory", ""));
         }
 
+        // --follow implies --boot (the current boot only) unless --merge is given: that shows nothing of another
+        // machine's journal directory and, after a reboot, skips the end of the previous boot after the cursor.
+        // --merge lifts it (and for the local journal adds journals received into /var/log/journal/remote), in
+        // both modes so that --no-follow reads the same entries.
+        start.ArgumentList.Add("--merge");
         if (!flags.Has("no-follow"))
         {
             // -f alone starts at the last 10 entries; --no-tail starts at the cursor (or the beginning).
