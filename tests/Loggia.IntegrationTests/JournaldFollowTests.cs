@@ -106,6 +106,39 @@ public sealed partial class JournaldCollectorTests
     }
 
     [Fact]
+    public async Task Follow_SigtermWithABatchPending_FlushesItAndSavesItsCursor()
+    {
+        // Two minutes of entries and no idle flush: the first minute is flushed when the first entry of the second
+        // is read, and that entry is added to the batch right after the cursor is saved, so it is pending at SIGTERM.
+        var journals = Path.Combine(_dir, "journals");
+        var output = Path.Combine(_dir, "out");
+        var cursorFile = Path.Combine(output, "journald.cursor");
+        var start = (DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 600) / 60 * 60 * 1_000_000;
+        await RecentJournalAsync(journals, "minutes", 200, "minutes", spacingMicros: 600_000, startMicros: start);
+        var all = await JournalctlJsonAsync($"--directory={journals}");
+        string[] args = ["--directory", journals, "--output", output, "--idle-flush", "600000"];
+
+        long first;
+        using (var collector = CollectorProcess.Start(args))
+        {
+            await collector.WaitUntilAsync(() => File.Exists(cursorFile), "the first minute flushed");
+            Assert.Equal(all[99].GetProperty("__CURSOR").GetString(), File.ReadAllText(cursorFile).Trim());
+            Assert.Equal(0, await collector.TerminateAsync());
+            var summary = System.Text.RegularExpressions.Regex.Match(collector.Output, "collected ([0-9]+) journal entries; cursor saved");
+            Assert.True(summary.Success, collector.Output);
+            first = long.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture);
+        }
+
+        // What was read was flushed at SIGTERM and the cursor moved to its last entry.
+        Assert.InRange(first, 101, 200);
+        Assert.Equal(all[(int)first - 1].GetProperty("__CURSOR").GetString(), File.ReadAllText(cursorFile).Trim());
+        Assert.Equal(first.ToString(CultureInfo.InvariantCulture), DuckDb.Query($"SELECT count(*) FROM '{Glob(output)}'").Scalar.GetString());
+
+        Assert.Contains($"collected {200 - first} journal entries", await CollectAsync([.. args, "--no-follow"]), StringComparison.Ordinal);
+        Assert.Equal(["200", "200"], DuckDb.Query($"SELECT count(*), count(DISTINCT message) FROM '{Glob(output)}'").Rows[0].Select(c => c.GetString()));
+    }
+
+    [Fact]
     public async Task Follow_SigkillMidStream_RestartLosesNothing_RepeatsAtMostOneBatch()
     {
         // One entry a second over 50 minutes: the minute sink flushes (files, then cursor) 50 times, so the kill

@@ -128,6 +128,7 @@ internal static class CollectJournaldCommand
             var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
             int start = 0, end = 0;
             bool final = false;
+            Task<int>? read = null;
             try
             {
                 while (true)
@@ -178,21 +179,32 @@ internal static class CollectJournaldCommand
                         buffer = larger;
                     }
 
-                    var read = input.ReadAsync(buffer.AsMemory(end), cancellationToken).AsTask();
+                    // The read itself is not cancelled (a stop waits for it below instead): the entries already
+                    // added are flushed by the caller, and whatever journalctl wrote after them is read again
+                    // after the cursor by the next run.
+                    read = input.ReadAsync(buffer.AsMemory(end), CancellationToken.None).AsTask();
                     if (sink.Pending > 0 && await Task.WhenAny(read, Task.Delay(idle, cancellationToken)) != read)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
+
                         // journalctl is waiting for new entries: make what we have durable meanwhile.
                         await FlushAsync(cancellationToken);
                     }
 
-                    int n = await read;
+                    int n = await read.WaitAsync(cancellationToken);
+                    read = null;
                     final = n == 0;
                     end += n;
                 }
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                // A read still pending when a signal stopped us writes into the buffer until journalctl is killed,
+                // so the buffer is left to the garbage collector rather than handed to the next renter.
+                if (read is null || read.IsCompleted)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
 
