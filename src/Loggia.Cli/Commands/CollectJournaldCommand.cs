@@ -179,9 +179,9 @@ internal static class CollectJournaldCommand
                         buffer = larger;
                     }
 
-                    // The read itself is not cancelled (a stop waits for it below instead): the entries already
-                    // added are flushed by the caller, and whatever journalctl wrote after them is read again
-                    // after the cursor by the next run.
+                    // A stop abandons the read rather than cancelling it (pipe reads need not honour a token):
+                    // the entries already added are flushed by the caller, and whatever journalctl wrote after
+                    // them is read again after the cursor by the next run.
                     read = input.ReadAsync(buffer.AsMemory(end), CancellationToken.None).AsTask();
                     if (sink.Pending > 0 && await Task.WhenAny(read, Task.Delay(idle, cancellationToken)) != read)
                     {
