@@ -11,7 +11,7 @@ namespace Loggia.IntegrationTests;
 /// <c>loggia collect journald</c> over real journal files (journalctl reads them; systemd-journal-remote writes the
 /// second one; .ci/run installs both), into Parquet minute files read back by DuckDB and into a real server.
 /// </summary>
-public sealed class JournaldCollectorTests : IDisposable
+public sealed partial class JournaldCollectorTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("loggia-collect-").FullName;
 
@@ -56,18 +56,22 @@ public sealed class JournaldCollectorTests : IDisposable
         return path;
     }
 
-    /// <summary>A second journal file with <paramref name="count"/> entries of now, written by systemd-journal-remote.</summary>
-    private async Task<string> RecentJournalAsync(string directory, string name, int count)
+    /// <summary>
+    /// A journal file with <paramref name="count"/> entries <c>MESSAGE=&lt;prefix&gt; i</c> from now on, one every
+    /// <paramref name="spacingMicros"/> µs (from <paramref name="startMicros"/> when given), written by systemd-journal-remote.
+    /// </summary>
+    private async Task<string> RecentJournalAsync(string directory, string name, int count, string prefix = "later", long spacingMicros = 1, long? startMicros = null)
     {
         var export = new StringBuilder();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+        var now = startMicros ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
         for (int i = 0; i < count; i++)
         {
-            export.Append(CultureInfo.InvariantCulture, $"__REALTIME_TIMESTAMP={now + i}\n_HOSTNAME=epsilon\nSYSLOG_IDENTIFIER=later\nPRIORITY=5\nMESSAGE=later {i}\n\n");
+            export.Append(CultureInfo.InvariantCulture, $"__REALTIME_TIMESTAMP={now + (i * spacingMicros)}\n_HOSTNAME=epsilon\nSYSLOG_IDENTIFIER=later\nPRIORITY=5\nMESSAGE={prefix} {i}\n\n");
         }
 
         var input = Path.Combine(_dir, name + ".export");
         await File.WriteAllTextAsync(input, export.ToString());
+        Directory.CreateDirectory(directory);
         var output = Path.Combine(directory, name + ".journal");
         var (exit, _, error) = await RunAsync("/lib/systemd/systemd-journal-remote", "--split-mode=none", "--compress=no", $"--output={output}", input);
         Assert.True(exit == 0, $"systemd-journal-remote → {exit}: {error}");

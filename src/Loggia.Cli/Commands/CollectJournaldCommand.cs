@@ -52,6 +52,11 @@ internal static class CollectJournaldCommand
             start.ArgumentList.Add("--directory=" + flags.Get("directory", ""));
         }
 
+        // --follow implies --boot (the current boot only) unless --merge is given: that shows nothing of another
+        // machine's journal directory and, after a reboot, skips the end of the previous boot after the cursor.
+        // --merge lifts it (and for the local journal adds journals received into /var/log/journal/remote), in
+        // both modes so that --no-follow reads the same entries.
+        start.ArgumentList.Add("--merge");
         if (!flags.Has("no-follow"))
         {
             // -f alone starts at the last 10 entries; --no-tail starts at the cursor (or the beginning).
@@ -123,6 +128,7 @@ internal static class CollectJournaldCommand
             var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
             int start = 0, end = 0;
             bool final = false;
+            Task<int>? read = null;
             try
             {
                 while (true)
@@ -173,21 +179,32 @@ internal static class CollectJournaldCommand
                         buffer = larger;
                     }
 
-                    var read = input.ReadAsync(buffer.AsMemory(end), cancellationToken).AsTask();
+                    // A stop abandons the read rather than cancelling it (pipe reads need not honour a token):
+                    // the entries already added are flushed by the caller, and whatever journalctl wrote after
+                    // them is read again after the cursor by the next run.
+                    read = input.ReadAsync(buffer.AsMemory(end), CancellationToken.None).AsTask();
                     if (sink.Pending > 0 && await Task.WhenAny(read, Task.Delay(idle, cancellationToken)) != read)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
+
                         // journalctl is waiting for new entries: make what we have durable meanwhile.
                         await FlushAsync(cancellationToken);
                     }
 
-                    int n = await read;
+                    int n = await read.WaitAsync(cancellationToken);
+                    read = null;
                     final = n == 0;
                     end += n;
                 }
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                // A read still pending when a signal stopped us writes into the buffer until journalctl is killed,
+                // so the buffer is left to the garbage collector rather than handed to the next renter.
+                if (read is null || read.IsCompleted)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
 

@@ -48,14 +48,16 @@ internal sealed class LokiPushSink(HttpClient client, TextWriter log, int maxRet
             {
                 using var content = new ByteArrayContent(body);
                 content.Headers.ContentType = new("application/json");
-                using var response = await client.PostAsync("loki/api/v1/push", content, cancellationToken);
+                // A push in flight is not cancelled by a stop (only the backoff wait is): cancelled, it might
+                // have been kept by the server all the same and would be sent again by the final flush.
+                using var response = await client.PostAsync("loki/api/v1/push", content, CancellationToken.None);
                 if (response.IsSuccessStatusCode)
                 {
                     Sent += count;
                     return;
                 }
 
-                var text = await response.Content.ReadAsStringAsync(cancellationToken);
+                var text = await response.Content.ReadAsStringAsync(CancellationToken.None);
                 if (response.StatusCode != HttpStatusCode.TooManyRequests && (int)response.StatusCode < 500)
                 {
                     // Loki's contract: a 4xx push kept its valid entries; the others would be refused again.
@@ -71,7 +73,7 @@ internal sealed class LokiPushSink(HttpClient client, TextWriter log, int maxRet
             {
                 failure = e.Message;
             }
-            catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+            catch (TaskCanceledException e)
             {
                 failure = "timeout: " + e.Message;
             }

@@ -119,14 +119,18 @@ internal sealed class ParquetMinuteSink(string directory) : IJournalSink
 
     public Task FlushAsync(CancellationToken cancellationToken)
     {
-        foreach (var ((host, minute), rows) in _groups)
+        foreach (var (host, minute) in _groups.Keys.ToList())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var rows = _groups[(host, minute)];
             Files.Add(Write(host, minute, rows));
+
+            // Dropped as soon as its file is published: a flush retried after a cancellation (SIGTERM) or an error
+            // then writes only the groups not yet written, not the published ones a second time.
+            _groups.Remove((host, minute));
+            Pending -= rows.Count;
         }
 
-        _groups.Clear();
-        Pending = 0;
         return Task.CompletedTask;
     }
 
