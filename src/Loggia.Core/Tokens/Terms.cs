@@ -32,16 +32,16 @@ public static class Terms
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
-        // Lower-casing never more than triples a UTF-16 unit's UTF-8 length, so this bound is safe.
-        var bound = ((name.Length + value.Length) * 3) + 1;
+        // The text as UTF-8 (an unpaired surrogate becomes U+FFFD, as an invalid byte folds in the UTF-8 form).
+        var nameBytes = Encoding.UTF8.GetByteCount(name);
+        var bound = nameBytes + Encoding.UTF8.GetByteCount(value);
         byte[]? rented = null;
         var buffer = bound <= StackPairBytes ? stackalloc byte[StackPairBytes] : (rented = ArrayPool<byte>.Shared.Rent(bound));
         try
         {
-            var length = Fold(name, buffer);
-            buffer[length++] = (byte)'=';
-            length += Fold(value, buffer[length..]);
-            return XxHash64.Hash(buffer[..length]);
+            Encoding.UTF8.GetBytes(name, buffer);
+            var valueBytes = Encoding.UTF8.GetBytes(value, buffer[nameBytes..]);
+            return HashPair(buffer[..nameBytes], buffer.Slice(nameBytes, valueBytes));
         }
         finally
         {
@@ -96,17 +96,6 @@ public static class Terms
         }
 
         return XxHash64.Hash(scratch[..length]);
-    }
-
-    private static int Fold(string text, Span<byte> destination)
-    {
-        var written = 0;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            written += Rune.ToLowerInvariant(rune).EncodeToUtf8(destination[written..]);
-        }
-
-        return written;
     }
 
     private static int Fold(ReadOnlySpan<byte> utf8, Span<byte> destination)
