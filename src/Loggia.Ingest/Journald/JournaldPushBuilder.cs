@@ -25,16 +25,10 @@ public sealed class JournaldPushBuilder
     /// </summary>
     public const int DefaultMaxMetadataValueBytes = 4096;
 
-    /// <summary>Streams remembered between batches; beyond this the memory starts over (hosts × units can be many).</summary>
-    private const int MaxRememberedStreams = 10_000;
-
     private readonly int _maxMetadataValueBytes;
-    private readonly Dictionary<StreamKey, StreamAccumulator> _streams = [];
-    private readonly List<StreamAccumulator> _active = [];
+    private readonly PushBatch<StreamKey, PushBatchStream> _batch = new();
     private readonly List<LabelPair> _metadata = [];
     private readonly StringBuilder _joined = new();
-    private OtlpStringCache _strings = new();
-    private LineArena _lines = new();
     private char[] _nameBuffer = new char[JournalExportReader.MaxFieldNameLength];
 
     /// <summary>Creates a builder; metadata values longer than <paramref name="maxMetadataValueBytes"/> are cut (and listed in <c>journal_truncated_fields</c>).</summary>
@@ -45,10 +39,10 @@ public sealed class JournaldPushBuilder
     }
 
     /// <summary>Entries added since the last <see cref="Build"/>.</summary>
-    public int Count { get; private set; }
+    public int Count => _batch.Count;
 
     /// <summary>Line bytes added since the last <see cref="Build"/>.</summary>
-    public long LineBytes { get; private set; }
+    public long LineBytes => _batch.LineBytes;
 
     /// <summary>Adds the entry whose <paramref name="fields"/> point into <paramref name="input"/>; <paramref name="receivedNanos"/> is its time when it carries none.</summary>
     public void Add(ReadOnlySpan<byte> input, List<JournalField> fields, long receivedNanos)
@@ -101,49 +95,20 @@ public sealed class JournaldPushBuilder
 
         string hostname = host >= 0 ? Text(input, fields[host]) : "";
         var key = new StreamKey(service, unitName, hostname);
-        if (!_streams.TryGetValue(key, out StreamAccumulator? stream))
+        if (!_batch.TryGetStream(key, out PushBatchStream? stream))
         {
-            if (_streams.Count >= MaxRememberedStreams && _active.Count == 0)
-            {
-                _streams.Clear();
-                _strings = new OtlpStringCache();
-            }
-
-            stream = new StreamAccumulator(CreateLabels(service, unitName, hostname));
-            _streams.Add(key, stream);
-        }
-
-        if (stream.Entries.Count == 0)
-        {
-            _active.Add(stream);
+            stream = new PushBatchStream(CreateLabels(service, unitName, hostname));
+            _batch.AddStream(key, stream);
         }
 
         long nanos = Microseconds(input, fields, realtime) ?? Microseconds(input, fields, sourceRealtime) ?? receivedNanos;
         var metadata = Metadata(input, fields, message, priority);
-        var line = message >= 0 ? CopyLine(fields[message].Value(input)) : ReadOnlyMemory<byte>.Empty;
-        stream.Entries.Add(new LogEntry(nanos, line, metadata));
-        Count++;
-        LineBytes += line.Length;
+        var line = message >= 0 ? _batch.CopyLine(fields[message].Value(input)) : ReadOnlyMemory<byte>.Empty;
+        _batch.Add(stream, new LogEntry(nanos, line, metadata));
     }
 
     /// <summary>The push of every entry added since the last call; the builder then starts a new batch.</summary>
-    public PushRequest Build()
-    {
-        var streams = new PushStream[_active.Count];
-        for (int i = 0; i < _active.Count; i++)
-        {
-            var stream = _active[i];
-            streams[i] = new PushStream(stream.RawLabels, stream.Labels, null, [.. stream.Entries]);
-            stream.Entries.Clear();
-        }
-
-        _active.Clear();
-        Count = 0;
-        LineBytes = 0;
-        // The push keeps referring to the lines until the pipeline is done with them: the next batch gets new chunks.
-        _lines = new LineArena();
-        return new PushRequest(streams);
-    }
+    public PushRequest Build() => _batch.Build();
 
     private LabelPair[] Metadata(ReadOnlySpan<byte> input, List<JournalField> fields, int message, int priority)
     {
@@ -173,7 +138,7 @@ public sealed class JournaldPushBuilder
                 truncated = truncated is null ? label : truncated + "," + label;
             }
 
-            string value = _strings.Text(raw);
+            string value = Strings.Text(raw);
             int existing = IndexOf(label);
             if (existing < 0)
             {
@@ -225,10 +190,10 @@ public sealed class JournaldPushBuilder
         }
 
         LabelNameBytes.Sanitize(name, chars[prefix..]);
-        return _strings.Text(chars);
+        return Strings.Text(chars);
     }
 
-    private string Text(ReadOnlySpan<byte> input, JournalField field) => _strings.Text(field.Value(input));
+    private string Text(ReadOnlySpan<byte> input, JournalField field) => Strings.Text(field.Value(input));
 
     private static long? Microseconds(ReadOnlySpan<byte> input, List<JournalField> fields, int index)
     {
@@ -288,25 +253,7 @@ public sealed class JournaldPushBuilder
         return Labels.Create(pairs[..count]);
     }
 
-    private ReadOnlyMemory<byte> CopyLine(ReadOnlySpan<byte> message)
-    {
-        if (Utf8.IsValid(message))
-        {
-            return _lines.Copy(message);
-        }
-
-        // Invalid UTF-8 (a binary MESSAGE) becomes U+FFFD, so every stored line is text.
-        return _lines.Copy(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(message)));
-    }
-
     private readonly record struct StreamKey(string Service, string Unit, string Host);
 
-    private sealed class StreamAccumulator(Labels labels)
-    {
-        public Labels Labels { get; } = labels;
-
-        public string RawLabels { get; } = labels.ToString();
-
-        public List<LogEntry> Entries { get; } = [];
-    }
+    private OtlpStringCache Strings => _batch.Strings;
 }

@@ -24,48 +24,31 @@ public sealed class SyslogPushBuilder
     /// <summary>Stream label of the facility keyword.</summary>
     public const string FacilityLabel = "facility";
 
-    /// <summary>Streams remembered between batches; beyond this the memory starts over (hosts × apps can be many).</summary>
-    private const int MaxRememberedStreams = 10_000;
-
-    private readonly Dictionary<StreamKey, StreamAccumulator> _streams = [];
-    private readonly List<StreamAccumulator> _active = [];
+    private readonly PushBatch<StreamKey, SyslogStream> _batch = new();
     private readonly List<LabelPair> _metadata = [];
-    private OtlpStringCache _strings = new();
-    private LineArena _lines = new();
     private char[] _nameBuffer = new char[64];
     private byte[] _valueBuffer = new byte[256];
 
     /// <summary>Messages added since the last <see cref="Build"/>.</summary>
-    public int Count { get; private set; }
+    public int Count => _batch.Count;
 
     /// <summary>Line bytes added since the last <see cref="Build"/>.</summary>
-    public long LineBytes { get; private set; }
+    public long LineBytes => _batch.LineBytes;
 
     /// <summary>Adds a message; <paramref name="receivedNanos"/> is its timestamp when it has none.</summary>
     public void Add(scoped in SyslogMessage message, long receivedNanos)
     {
-        string app = message.AppName.IsEmpty ? OtlpLabelNames.UnknownService : _strings.Text(message.AppName);
-        string host = _strings.Text(message.Hostname);
+        string app = message.AppName.IsEmpty ? OtlpLabelNames.UnknownService : Strings.Text(message.AppName);
+        string host = Strings.Text(message.Hostname);
         var key = new StreamKey(app, host, message.Facility);
-        if (!_streams.TryGetValue(key, out StreamAccumulator? stream))
+        if (!_batch.TryGetStream(key, out SyslogStream? stream))
         {
-            if (_streams.Count >= MaxRememberedStreams && _active.Count == 0)
-            {
-                _streams.Clear();
-                _strings = new OtlpStringCache();
-            }
-
-            stream = new StreamAccumulator(CreateLabels(app, host, message.Facility));
-            _streams.Add(key, stream);
+            stream = new SyslogStream(CreateLabels(app, host, message.Facility));
+            _batch.AddStream(key, stream);
         }
 
-        if (stream.Entries.Count == 0)
-        {
-            _active.Add(stream);
-        }
-
-        string? procId = message.ProcId.IsEmpty ? null : _strings.Text(message.ProcId);
-        string? msgId = message.MsgId.IsEmpty ? null : _strings.Text(message.MsgId);
+        string? procId = message.ProcId.IsEmpty ? null : Strings.Text(message.ProcId);
+        string? msgId = message.MsgId.IsEmpty ? null : Strings.Text(message.MsgId);
         LabelPair[] metadata;
         if (message.StructuredData.IsEmpty && stream.LastMetadata is { } last && stream.LastSeverity == message.Severity
             && ReferenceEquals(stream.LastProcId, procId) && ReferenceEquals(stream.LastMsgId, msgId))
@@ -101,30 +84,12 @@ public sealed class SyslogPushBuilder
             stream.LastMsgId = msgId;
         }
 
-        var line = CopyLine(message.Message);
-        stream.Entries.Add(new LogEntry(message.TimestampNanos != 0 ? message.TimestampNanos : receivedNanos, line, metadata));
-        Count++;
-        LineBytes += line.Length;
+        var line = _batch.CopyLine(message.Message);
+        _batch.Add(stream, new LogEntry(message.TimestampNanos != 0 ? message.TimestampNanos : receivedNanos, line, metadata));
     }
 
     /// <summary>The push of every message added since the last call; the builder then starts a new batch.</summary>
-    public PushRequest Build()
-    {
-        var streams = new PushStream[_active.Count];
-        for (int i = 0; i < _active.Count; i++)
-        {
-            var stream = _active[i];
-            streams[i] = new PushStream(stream.RawLabels, stream.Labels, null, [.. stream.Entries]);
-            stream.Entries.Clear();
-        }
-
-        _active.Clear();
-        Count = 0;
-        LineBytes = 0;
-        // The push keeps referring to the lines until the pipeline is done with them: the next batch gets new chunks.
-        _lines = new LineArena();
-        return new PushRequest(streams);
-    }
+    public PushRequest Build() => _batch.Build();
 
     private static Labels CreateLabels(string app, string host, int facility)
     {
@@ -138,17 +103,6 @@ public sealed class SyslogPushBuilder
 
         pairs[count++] = new LabelPair(FacilityLabel, SyslogNames.Facility(facility));
         return Labels.Create(pairs[..count]);
-    }
-
-    private ReadOnlyMemory<byte> CopyLine(ReadOnlySpan<byte> message)
-    {
-        if (Utf8.IsValid(message))
-        {
-            return _lines.Copy(message);
-        }
-
-        // Invalid UTF-8 becomes U+FFFD, so every stored line is text.
-        return _lines.Copy(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(message)));
     }
 
     private void AddStructuredData(ReadOnlySpan<byte> data)
@@ -177,14 +131,14 @@ public sealed class SyslogPushBuilder
         LabelNameBytes.Sanitize(id, chars.Slice(3, id.Length));
         chars[3 + id.Length] = '_';
         LabelNameBytes.Sanitize(name, chars[(4 + id.Length)..]);
-        return _strings.Text(chars);
+        return Strings.Text(chars);
     }
 
     private string Unescaped(ReadOnlySpan<byte> raw)
     {
         if (raw.IndexOf((byte)'\\') < 0)
         {
-            return _strings.Text(raw);
+            return Strings.Text(raw);
         }
 
         if (_valueBuffer.Length < raw.Length)
@@ -193,19 +147,16 @@ public sealed class SyslogPushBuilder
         }
 
         int length = SyslogStructuredDataReader.Unescape(raw, _valueBuffer);
-        return _strings.Text(_valueBuffer.AsSpan(0, length));
+        return Strings.Text(_valueBuffer.AsSpan(0, length));
     }
 
     private readonly record struct StreamKey(string App, string Host, int Facility);
 
-    private sealed class StreamAccumulator(Labels labels)
+    private OtlpStringCache Strings => _batch.Strings;
+
+    /// <summary>A syslog stream, with the metadata of its last message, which the next one alike shares.</summary>
+    private sealed class SyslogStream(Labels labels) : PushBatchStream(labels)
     {
-        public Labels Labels { get; } = labels;
-
-        public string RawLabels { get; } = labels.ToString();
-
-        public List<LogEntry> Entries { get; } = [];
-
         public LabelPair[]? LastMetadata { get; set; }
 
         public int LastSeverity { get; set; }
