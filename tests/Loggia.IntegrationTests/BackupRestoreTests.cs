@@ -32,7 +32,7 @@ public sealed class BackupRestoreTests : IDisposable
         using (var server = await ServerProcess.StartAsync(data, port, Flags))
         {
             using var stop = new CancellationTokenSource();
-            var pushers = Enumerable.Range(0, 3).Select(p => PushUntilStoppedAsync(server.Client, p, acknowledged, stop.Token)).ToArray();
+            var pushers = Enumerable.Range(0, 3).Select(p => AcknowledgedLines.PushUntilStoppedAsync(server.Client, "backup", $"p{p}", 500, acknowledged, stop.Token)).ToArray();
             await WaitUntilAsync(() => acknowledged.Count > 20_000 && PublishedBlockFiles(data) >= 2);
 
             beforeFirst = [.. acknowledged.Keys];
@@ -69,7 +69,7 @@ public sealed class BackupRestoreTests : IDisposable
         {
             var acknowledged = new ConcurrentDictionary<string, byte>();
             using var stop = new CancellationTokenSource();
-            var pusher = PushUntilStoppedAsync(server.Client, 0, acknowledged, stop.Token);
+            var pusher = AcknowledgedLines.PushUntilStoppedAsync(server.Client, "backup", "p0", 500, acknowledged, stop.Token);
             await WaitUntilAsync(() => PublishedBlockFiles(data) >= 2);
             await stop.CancelAsync();
             await pusher;
@@ -109,7 +109,7 @@ public sealed class BackupRestoreTests : IDisposable
             var acknowledged = new ConcurrentDictionary<string, byte>();
             using (var stop = new CancellationTokenSource())
             {
-                var pusher = PushUntilStoppedAsync(server.Client, 0, acknowledged, stop.Token);
+                var pusher = AcknowledgedLines.PushUntilStoppedAsync(server.Client, "backup", "p0", 500, acknowledged, stop.Token);
                 await WaitUntilAsync(() => acknowledged.Count >= 5_000);
                 await stop.CancelAsync();
                 await pusher;
@@ -148,35 +148,7 @@ public sealed class BackupRestoreTests : IDisposable
         Assert.Contains("checksums verified", restore.Out, StringComparison.Ordinal);
 
         using var server = await ServerProcess.StartAsync(target, ServerProcess.FreePort(), Flags);
-        var returned = await QueryAllAsync(server.Client, startNanos);
-        var counts = returned.GroupBy(l => l, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-        var missing = expected.Where(l => !counts.ContainsKey(l)).ToList();
-        var duplicated = counts.Where(c => c.Value > 1).Select(c => c.Key).ToList();
-        Assert.True(missing.Count == 0, $"{missing.Count} of {expected.Length} lines acknowledged before the backup are missing, e.g. {string.Join(", ", missing.Take(3))}");
-        Assert.True(duplicated.Count == 0, $"{duplicated.Count} lines are returned more than once, e.g. {string.Join(", ", duplicated.Take(3))}");
-    }
-
-    private static async Task PushUntilStoppedAsync(HttpClient client, int pusher, ConcurrentDictionary<string, byte> acknowledged, CancellationToken stop)
-    {
-        var batch = 0;
-        var filler = new string('x', 120);
-        while (!stop.IsCancellationRequested)
-        {
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
-            var ids = Enumerable.Range(0, 500).Select(i => $"p{pusher}-b{batch}-l{i}").ToList();
-            var values = string.Join(',', ids.Select((id, i) => $"[\"{now + i}\",\"{id} {filler}\"]"));
-            var json = $"{{\"streams\":[{{\"stream\":{{\"app\":\"backup\",\"pusher\":\"p{pusher}\"}},\"values\":[{values}]}}]}}";
-            using var response = await client.PostAsync("/loki/api/v1/push", new StringContent(json, Encoding.UTF8, "application/json"), CancellationToken.None);
-            if (response.StatusCode == HttpStatusCode.NoContent)
-            {
-                foreach (var id in ids)
-                {
-                    acknowledged.TryAdd(id, 0);
-                }
-            }
-
-            batch++;
-        }
+        AcknowledgedLines.AssertExactlyOnce(expected, await AcknowledgedLines.QueryAllAsync(server.Client, "backup", startNanos));
     }
 
     /// <summary>Block data files with their index beside them (the index is written last, just before publishing).</summary>
@@ -196,39 +168,5 @@ public sealed class BackupRestoreTests : IDisposable
         }
     }
 
-    private static async Task<List<string>> QueryAllAsync(HttpClient client, long startNanos)
-    {
-        var end = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 60_000) * 1_000_000;
-        var url = $"/loki/api/v1/query_range?query={Uri.EscapeDataString("{app=\"backup\"}")}&start={startNanos}&end={end}&limit=10000000&direction=forward";
-        using var response = await client.GetAsync(url);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {body[..Math.Min(body.Length, 500)]}");
-        using var document = JsonDocument.Parse(body);
-        var lines = new List<string>();
-        foreach (var stream in document.RootElement.GetProperty("data").GetProperty("result").EnumerateArray())
-        {
-            foreach (var value in stream.GetProperty("values").EnumerateArray())
-            {
-                lines.Add(value[1].GetString()!.Split(' ')[0]);
-            }
-        }
-
-        return lines;
-    }
-
-    private static async Task<(int Exit, string Out, string Err)> RunCliAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "loggia.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Exit, string Out, string Err)> RunCliAsync(params string[] args) => LoggiaCli.RunAsync(null, args);
 }

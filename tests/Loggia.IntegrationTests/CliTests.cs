@@ -9,27 +9,7 @@ public sealed class CliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_data, recursive: true);
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(string? stdin, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "loggia.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(string? stdin, params string[] args) => LoggiaCli.RunAsync(stdin, args);
 
     [Fact]
     public async Task PushedLines_AreReturnedByQuery_InEveryOutputMode()
