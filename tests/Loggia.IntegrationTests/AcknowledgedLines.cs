@@ -14,14 +14,15 @@ internal static class AcknowledgedLines
     /// <summary>
     /// Pushes batches of <paramref name="linesPerPush"/> lines of stream <c>{app=…, pusher=…}</c> until stopped or until
     /// the server goes away; ids are <c>&lt;idPrefix&gt;-b&lt;batch&gt;-l&lt;line&gt;</c>, the first word of each line.
+    /// Timestamps are now, or <paramref name="age"/> ago.
     /// </summary>
-    public static async Task PushUntilStoppedAsync(HttpClient client, string app, string idPrefix, int linesPerPush, ConcurrentDictionary<string, byte> acknowledged, CancellationToken stop)
+    public static async Task PushUntilStoppedAsync(HttpClient client, string app, string idPrefix, int linesPerPush, ConcurrentDictionary<string, byte> acknowledged, CancellationToken stop, TimeSpan age = default)
     {
         var batch = 0;
         var filler = new string('x', 120);
         while (!stop.IsCancellationRequested)
         {
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+            var now = (DateTimeOffset.UtcNow - age).ToUnixTimeMilliseconds() * 1_000_000;
             var ids = Enumerable.Range(0, linesPerPush).Select(i => $"{idPrefix}-b{batch}-l{i}").ToList();
             var values = string.Join(',', ids.Select((id, i) => $"[\"{now + i}\",\"{id} {filler}\"]"));
             var json = $"{{\"streams\":[{{\"stream\":{{\"app\":\"{app}\",\"pusher\":\"{idPrefix}\"}},\"values\":[{values}]}}]}}";

@@ -22,16 +22,33 @@ public sealed class CrashTests : IDisposable
     private static readonly string[] CompactingFlags =
         [.. Flags, "-compactor.compaction-interval=1s", "-compactor.compaction-target-size=4MB", "-compactor.retention-delete-delay=0s"];
 
-    [Fact]
-    public Task SigkillDuringPushesFlushesAndPublishes_LosesAndDuplicatesNoAcknowledgedLine() => KillCyclesAsync(Flags, expectMerges: false);
+    /// <summary>
+    /// As <see cref="CompactingFlags"/>, with a 1 h retention run every second: a stream pushed 3 h in the past shares
+    /// the flushed blocks with the fresh ones, so retention rewrites blocks (drops that stream) during the pushes.
+    /// </summary>
+    private static readonly string[] RetentionFlags =
+        [.. CompactingFlags, "-compactor.retention-enabled=true", "-store.retention=1h", "-validation.reject-old-samples=false"];
 
     [Fact]
-    public Task SigkillDuringCompaction_LosesAndDuplicatesNoAcknowledgedLine() => KillCyclesAsync(CompactingFlags, expectMerges: true);
+    public Task SigkillDuringPushesFlushesAndPublishes_LosesAndDuplicatesNoAcknowledgedLine() => KillCyclesAsync(Flags, expect: null);
 
-    private async Task KillCyclesAsync(string[] flags, bool expectMerges)
+    [Fact]
+    public Task SigkillDuringCompaction_LosesAndDuplicatesNoAcknowledgedLine() =>
+        KillCyclesAsync(CompactingFlags, expect: "loggia_compaction_merges_total{outcome=\"merged\"}");
+
+    [Fact]
+    public Task SigkillDuringRetentionAndCompaction_LosesAndDuplicatesNoAcknowledgedFreshLine() =>
+        KillCyclesAsync(RetentionFlags, expect: "loggia_retention_blocks_total{action=\"rewritten\"}", expiredPusher: true);
+
+    /// <summary>
+    /// Three cycles of pushes and SIGKILL, then every acknowledged line exactly once; <paramref name="expect"/> is a
+    /// counter that must have moved before the kills (proof the background work ran).
+    /// </summary>
+    private async Task KillCyclesAsync(string[] flags, string? expect, bool expiredPusher = false)
     {
         var port = ServerProcess.FreePort();
-        var merges = 0;
+        var expectedWork = 0;
+        var expired = new ConcurrentDictionary<string, byte>();
         var acknowledged = new ConcurrentDictionary<string, byte>();
         var random = new Random(7);
         var startNanos = (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 60_000) * 1_000_000;
@@ -39,25 +56,36 @@ public sealed class CrashTests : IDisposable
         {
             using var server = await ServerProcess.StartAsync(_data, port, flags);
             using var stop = new CancellationTokenSource();
-            var pushers = Enumerable.Range(0, 4).Select(p => AcknowledgedLines.PushUntilStoppedAsync(server.Client, "crash", $"c{cycle}-p{p}", 200, acknowledged, stop.Token)).ToArray();
-            await Task.Delay((expectMerges ? 3000 : 1500) + random.Next(1500));
-            merges += await MergedCountAsync(server.Client);
+            var pushers = Enumerable.Range(0, 4).Select(p => AcknowledgedLines.PushUntilStoppedAsync(server.Client, "crash", $"c{cycle}-p{p}", 200, acknowledged, stop.Token)).ToList();
+            if (expiredPusher)
+            {
+                pushers.Add(AcknowledgedLines.PushUntilStoppedAsync(server.Client, "expired", $"c{cycle}-old", 200, expired, stop.Token, TimeSpan.FromHours(3)));
+            }
+
+            await Task.Delay((expect is null ? 1500 : 3000) + random.Next(1500));
+            expectedWork += expect is null ? 0 : await CounterAsync(server.Client, expect);
             server.Kill();
             await stop.CancelAsync();
             await Task.WhenAll(pushers);
         }
 
         Assert.True(acknowledged.Count > 1000, $"only {acknowledged.Count} lines were acknowledged: the test did not exercise the server");
-        Assert.True(!expectMerges || merges > 0, "no compaction merge ran before the kills: the test did not exercise compaction");
+        Assert.True(expect is null || expectedWork > 0, $"{expect} did not move before the kills: the test did not exercise that work");
         using var final = await ServerProcess.StartAsync(_data, port, flags);
         AcknowledgedLines.AssertExactlyOnce([.. acknowledged.Keys], await AcknowledgedLines.QueryAllAsync(final.Client, "crash", startNanos));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(_data, "blocks"), "*.parquet", SearchOption.AllDirectories));
     }
 
-    private static async Task<int> MergedCountAsync(HttpClient client)
+    private static async Task<int> CounterAsync(HttpClient client, string series)
     {
-        var metrics = await client.GetStringAsync("/metrics");
-        var match = System.Text.RegularExpressions.Regex.Match(metrics, @"loggia_compaction_merges_total\{outcome=""merged""\} (\d+)");
-        return match.Success ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        foreach (var line in (await client.GetStringAsync("/metrics")).Split('\n'))
+        {
+            if (line.StartsWith(series + " ", StringComparison.Ordinal))
+            {
+                return int.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        return 0;
     }
 }
