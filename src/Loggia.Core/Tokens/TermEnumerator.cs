@@ -77,8 +77,26 @@ public ref struct TermEnumerator
         }
 
         var start = i;
-        var length = 0;
-        var full = false;
+
+        // Most terms are lower-case ASCII already: such a term is hashed where it is, without folding a copy.
+        while (i < text.Length && IsLowerAsciiWord(text[i]))
+        {
+            i++;
+        }
+
+        if (i >= text.Length || (text[i] < 0x80 && !IsAsciiWord(text[i])))
+        {
+            Start = start;
+            Length = i - start;
+            Current = XxHash64.Hash(text.Slice(start, Math.Min(Length, Terms.MaxTermBytes)));
+            _position = i;
+            return true;
+        }
+
+        // An upper-case letter or a non-ASCII byte follows: fold from here on, after the prefix already read.
+        var length = Math.Min(i - start, Terms.MaxTermBytes);
+        text.Slice(start, length).CopyTo(_scratch);
+        var full = i - start > Terms.MaxTermBytes;
         while (i < text.Length)
         {
             var b = text[i];
@@ -133,6 +151,9 @@ public ref struct TermEnumerator
         _position = i;
         return true;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsLowerAsciiWord(byte b) => (uint)(b - 'a') <= 'z' - 'a' || (uint)(b - '0') <= 9;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsAsciiWord(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 'z' - 'a';

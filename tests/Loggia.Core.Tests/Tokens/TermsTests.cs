@@ -121,4 +121,43 @@ public sealed class TermsTests
         var large = new string('V', 5000);
         Assert.Equal(Terms.HashPair("K", large), Terms.HashPair("K"u8, Encoding.UTF8.GetBytes(large)));
     }
+
+    [Fact]
+    public void RandomText_TermsAndHashesMatchTheDefinition_WhateverTheMixOfCaseScriptsAndLengths()
+    {
+        // Runs of letters and digits, lower-cased, each hashed by its first MaxTermBytes bytes (whole runes): the
+        // definition, checked against the enumerator's lower-case ASCII fast path and its folding path alike.
+        string[] pieces = ["a", "z", "Q", "7", " ", "-", ".", "é", "É", "日", "\u0130", "ß", "_", new string('k', Terms.MaxTermBytes - 1), new string('x', Terms.MaxTermBytes + 3)];
+        var random = new Random(42);
+        for (var round = 0; round < 2_000; round++)
+        {
+            var text = new StringBuilder();
+            for (var p = random.Next(1, 12); p > 0; p--)
+            {
+                text.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            var expected = new List<ulong>();
+            var run = new StringBuilder();
+            foreach (var rune in text.ToString().EnumerateRunes())
+            {
+                if (Rune.IsLetterOrDigit(rune))
+                {
+                    run.Append(rune.ToString());
+                }
+                else if (run.Length > 0)
+                {
+                    expected.Add(Terms.HashTerm(run.ToString()));
+                    run.Clear();
+                }
+            }
+
+            if (run.Length > 0)
+            {
+                expected.Add(Terms.HashTerm(run.ToString()));
+            }
+
+            Assert.Equal(expected, Enumerate(text.ToString()).Select(t => t.Hash));
+        }
+    }
 }

@@ -75,6 +75,33 @@ public sealed class TokenBloomTests : IDisposable
         Assert.Equal(0, set.Count);
     }
 
+    [Theory]
+    [InlineData(1, 0.01)]
+    [InlineData(300, 0.01)]
+    [InlineData(5000, 0.001)]
+    public void FilterBits_AreExactlyTheDocumentedProbes_SoSidecarsOfEveryVersionReadAlike(int tokens, double rate)
+    {
+        // docs/formats/block.md: probe i of a hash sets bit (h1 + i·h2) mod m, h1 and h2 the low and high 32 bits.
+        var filter = TokenBloomFilter.Create(tokens, rate);
+        var random = new Random(tokens);
+        var expected = new byte[filter.SizeBytes];
+        var m = (ulong)filter.SizeBytes * 8;
+        for (var t = 0; t < tokens; t++)
+        {
+            var hash = (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63);
+            filter.Add(hash);
+            for (var i = 0; i < filter.HashCount; i++)
+            {
+                var bit = ((uint)hash + ((ulong)i * (uint)(hash >> 32))) % m;
+                expected[bit >> 3] |= (byte)(1 << (int)(bit & 7));
+            }
+        }
+
+        var written = new byte[filter.SerializedSize];
+        filter.WriteTo(written);
+        Assert.Equal(expected, written[5..]);
+    }
+
     [Fact]
     public void EmptyFilter_RejectsEverything()
     {
