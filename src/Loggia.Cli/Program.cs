@@ -13,6 +13,7 @@ return args switch
     ["collect", "journald", .. var rest] => await RunCommandAsync(() => CollectJournaldCommand.RunAsync(rest, Console.Out, Console.Error)),
     ["agent", .. var rest] => await RunCommandAsync(() => AgentCommand.RunAsync(rest, Console.Error)),
     ["query", .. var rest] => await RunCommandAsync(() => QueryCommand.RunAsync(rest, Console.Out, Console.Error)),
+    ["fsck", .. var rest] => await RunCommandAsync(() => FsckCommand.RunAsync(rest, Console.Out, Console.Error)),
     _ => Usage(),
 };
 
@@ -72,6 +73,7 @@ static int Usage()
     Console.Error.WriteLine("  query     run a LogQL query: loggia query [-limit 30] [-since 1h] [-o default|raw|jsonl] '<LogQL>'");
     Console.Error.WriteLine("  collect journald   ship a journal: loggia collect journald (--url http://host:3100 | --output DIR) [--file X | --directory D] [--no-follow]");
     Console.Error.WriteLine("  agent     follow files and ship them: loggia agent -config.file agent.yaml | -path '/var/log/*.log' -labels '{job=\"x\"}' -url http://host:3100");
+    Console.Error.WriteLine("  fsck      check a stopped server's data directory: loggia fsck [-json] [-quarantine] [DATA_DIR] (exit 1: problems found)");
     Console.Error.WriteLine("  version   print the version");
     return 2;
 }
