@@ -10,7 +10,8 @@ namespace Loggia.Storage.Integrity;
 /// Verifies a data directory offline (the server stopped): every WAL segment's header and record CRCs, and every
 /// catalogued block — files present, sizes, the sidecar's CRC32C, the Parquet file's CRC32C, the index against the
 /// catalog (time range, rows, streams) and against the data (every row decoded, which checks each page's zstd
-/// checksum, and found in its stream's row range and time bounds); files the catalog does not know are listed.
+/// checksum, and found in its stream's row range and time bounds); the SQLite catalog's own integrity check; files the
+/// catalog does not know are listed.
 /// Reads only: nothing is modified (docs/integrity.md).
 /// </summary>
 public static class DataDirectoryCheck
@@ -23,6 +24,21 @@ public static class DataDirectoryCheck
         var root = Path.GetFullPath(dataDirectory);
         var report = new FsckReport();
         CheckWal(root, report);
+        if (catalog is SqliteBlockCatalog sqlite)
+        {
+            try
+            {
+                foreach (var message in await sqlite.CheckIntegrityAsync(cancellationToken))
+                {
+                    report.Add(new FsckFinding(FsckSeverity.Problem, "catalog", "catalog.db", message));
+                }
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                report.Add(new FsckFinding(FsckSeverity.Problem, "catalog", "catalog.db", e.Message));
+            }
+        }
+
         var blocks = await catalog.AllAsync(cancellationToken);
         foreach (var block in blocks)
         {

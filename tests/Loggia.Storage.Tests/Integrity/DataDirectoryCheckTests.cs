@@ -40,6 +40,7 @@ public sealed class DataDirectoryCheckTests : IAsyncLifetime
         Assert.True(report.IsClean, string.Join("\n", report.Findings));
         Assert.Equal(2, report.Blocks);
         Assert.Equal(600, report.Rows);
+        Assert.Empty(await _catalog.CheckIntegrityAsync(CancellationToken.None));
     }
 
     [Fact]
