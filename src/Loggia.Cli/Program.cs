@@ -15,6 +15,7 @@ return args switch
     ["query", .. var rest] => await RunCommandAsync(() => QueryCommand.RunAsync(rest, Console.Out, Console.Error)),
     ["backup", .. var rest] => await RunCommandAsync(() => BackupCommand.RunAsync(rest, Console.Out, Console.Error)),
     ["restore", .. var rest] => await RunCommandAsync(() => RestoreCommand.RunAsync(rest, Console.Out, Console.Error)),
+    ["fsck", .. var rest] => await RunCommandAsync(() => FsckCommand.RunAsync(rest, Console.Out, Console.Error)),
     _ => Usage(),
 };
 
@@ -76,6 +77,7 @@ static int Usage()
     Console.Error.WriteLine("  agent     follow files and ship them: loggia agent -config.file agent.yaml | -path '/var/log/*.log' -labels '{job=\"x\"}' -url http://host:3100");
     Console.Error.WriteLine("  backup    snapshot a data directory (online, incremental): loggia backup -data DIR -to BACKUP_DIR [-keep N]");
     Console.Error.WriteLine("  restore   rebuild a data directory from a snapshot: loggia restore -from BACKUP_DIR -data NEW_DIR [-snapshot NAME | -list]");
+    Console.Error.WriteLine("  fsck      check a stopped server's data directory: loggia fsck [-json] [-quarantine] [DATA_DIR] (exit 1: problems found)");
     Console.Error.WriteLine("  version   print the version");
     return 2;
 }

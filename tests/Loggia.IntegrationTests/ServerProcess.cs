@@ -77,6 +77,22 @@ internal sealed class ServerProcess : IDisposable
         throw new TimeoutException("the server did not become ready within 60 s");
     }
 
+    /// <summary>SIGTERM and wait for the exit: a graceful shutdown, which flushes the head into blocks.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {

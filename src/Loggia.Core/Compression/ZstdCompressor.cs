@@ -1,7 +1,9 @@
 namespace Loggia.Core.Compression;
 
 /// <summary>
-/// Compresses buffers into single zstd frames with one reused compression context (<c>ZSTD_CCtx</c>).
+/// Compresses buffers into single zstd frames with one reused compression context (<c>ZSTD_CCtx</c>). Every frame
+/// carries its content size and zstd's content checksum (4 bytes), which <c>ZSTD_decompress</c> verifies: damaged
+/// compressed bytes are detected when they are read rather than decoded into wrong data.
 /// </summary>
 /// <remarks>
 /// Not thread-safe: use one instance per writer (or per thread) and dispose it when done.
@@ -31,6 +33,10 @@ public sealed class ZstdCompressor : IDisposable
         {
             throw new InvalidOperationException("zstd: ZSTD_createCCtx failed");
         }
+
+        // Parameters stick to the context across ZSTD_compress2 calls (each call resets the session only).
+        _ = Zstd.Check(ZstdNative.CCtxSetParameter(_context, ZstdNative.ParameterCompressionLevel, level), "setting the level");
+        _ = Zstd.Check(ZstdNative.CCtxSetParameter(_context, ZstdNative.ParameterChecksumFlag, 1), "enabling checksums");
     }
 
     /// <summary>Releases the native context if <see cref="Dispose"/> was not called.</summary>
@@ -58,7 +64,7 @@ public sealed class ZstdCompressor : IDisposable
         return (int)bound;
     }
 
-    /// <summary>Compresses <paramref name="source"/> into one zstd frame (with its content size) and returns the bytes written.</summary>
+    /// <summary>Compresses <paramref name="source"/> into one zstd frame (with its content size and checksum) and returns the bytes written.</summary>
     /// <exception cref="ArgumentException"><paramref name="destination"/> is too small; <see cref="GetMaxCompressedLength"/> always suffices.</exception>
     /// <exception cref="InvalidDataException">zstd reported another error.</exception>
     public unsafe int Compress(ReadOnlySpan<byte> source, Span<byte> destination)
@@ -69,13 +75,12 @@ public sealed class ZstdCompressor : IDisposable
         fixed (byte* src = source)
         fixed (byte* dst = destination)
         {
-            written = ZstdNative.CompressCCtx(
+            written = ZstdNative.Compress2(
                 _context,
                 dst == null ? &scratch : dst,
                 (nuint)destination.Length,
                 src == null ? &scratch : src,
-                (nuint)source.Length,
-                _level);
+                (nuint)source.Length);
         }
 
         GC.KeepAlive(this);

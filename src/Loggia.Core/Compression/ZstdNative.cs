@@ -46,8 +46,17 @@ internal static partial class ZstdNative
     [LibraryImport(LibraryName, EntryPoint = "ZSTD_freeCCtx")]
     internal static partial nuint FreeCCtx(nint cctx);
 
-    [LibraryImport(LibraryName, EntryPoint = "ZSTD_compressCCtx")]
-    internal static unsafe partial nuint CompressCCtx(nint cctx, byte* dst, nuint dstCapacity, byte* src, nuint srcSize, int compressionLevel);
+    /// <summary><c>ZSTD_c_compressionLevel</c> (zstd.h, stable API since 1.4.0).</summary>
+    internal const int ParameterCompressionLevel = 100;
+
+    /// <summary><c>ZSTD_c_checksumFlag</c>: append an XXH64-based content checksum to every frame.</summary>
+    internal const int ParameterChecksumFlag = 201;
+
+    [LibraryImport(LibraryName, EntryPoint = "ZSTD_CCtx_setParameter")]
+    internal static partial nuint CCtxSetParameter(nint cctx, int parameter, int value);
+
+    [LibraryImport(LibraryName, EntryPoint = "ZSTD_compress2")]
+    internal static unsafe partial nuint Compress2(nint cctx, byte* dst, nuint dstCapacity, byte* src, nuint srcSize);
 
     [LibraryImport(LibraryName, EntryPoint = "ZSTD_createDCtx")]
     internal static partial nint CreateDCtx();

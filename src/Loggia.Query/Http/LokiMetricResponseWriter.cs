@@ -15,8 +15,8 @@ namespace Loggia.Query.Http;
 /// </summary>
 public static class LokiMetricResponseWriter
 {
-    /// <summary>Writes the whole response document for <paramref name="result"/>.</summary>
-    public static void Write(Utf8JsonWriter writer, MetricQueryResult result)
+    /// <summary>Writes the whole response document for <paramref name="result"/>, with <c>warnings</c> when there are any.</summary>
+    public static void Write(Utf8JsonWriter writer, MetricQueryResult result, IReadOnlyList<string>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(result);
@@ -72,6 +72,7 @@ public static class LokiMetricResponseWriter
         writer.WritePropertyName("stats");
         LokiResponseWriter.WriteStatistics(writer, result.Statistics);
         writer.WriteEndObject();
+        LokiResponseWriter.WriteWarnings(writer, warnings);
         writer.WriteEndObject();
     }
 

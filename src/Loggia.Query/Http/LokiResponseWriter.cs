@@ -30,8 +30,11 @@ public static class LokiResponseWriter
         SkipValidation = true,
     };
 
-    /// <summary>Writes the whole response document for <paramref name="result"/>.</summary>
-    public static void WriteStreams(Utf8JsonWriter writer, LogQueryResult result, LokiResponseEncoding flags)
+    /// <summary>
+    /// Writes the whole response document for <paramref name="result"/>, with Loki's top-level <c>warnings</c> array
+    /// after <c>data</c> when <paramref name="warnings"/> has any.
+    /// </summary>
+    public static void WriteStreams(Utf8JsonWriter writer, LogQueryResult result, LokiResponseEncoding flags, IReadOnlyList<string>? warnings = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(result);
@@ -61,7 +64,27 @@ public static class LokiResponseWriter
         writer.WritePropertyName("stats");
         WriteStatistics(writer, result.Statistics);
         writer.WriteEndObject();
+        WriteWarnings(writer, warnings);
         writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>"warnings":[…]</c> when there are any (Loki omits the field otherwise).</summary>
+    public static void WriteWarnings(Utf8JsonWriter writer, IReadOnlyList<string>? warnings)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        if (warnings is not { Count: > 0 })
+        {
+            return;
+        }
+
+        writer.WritePropertyName("warnings");
+        writer.WriteStartArray();
+        foreach (var warning in warnings)
+        {
+            writer.WriteStringValue(warning);
+        }
+
+        writer.WriteEndArray();
     }
 
     private static void WriteStream(Utf8JsonWriter writer, StreamResult stream, bool categorize)

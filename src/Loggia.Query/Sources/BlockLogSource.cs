@@ -17,8 +17,12 @@ namespace Loggia.Query.Sources;
 /// <param name="minTimeNanos">The block's first timestamp (from the catalog), so limit queries can skip it unopened.</param>
 /// <param name="maxTimeNanos">The block's last timestamp (inclusive).</param>
 /// <param name="statistics">Counts row groups read and skipped by token filters (the filter's <see cref="LinePipeline.Tokens"/>), when given.</param>
+/// <param name="unreadable">
+/// When given, a block that cannot be read (damaged, truncated, missing) is reported there and yields no streams, so
+/// the query answers from the healthy data; when null, the error propagates.
+/// </param>
 public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = null, long minTimeNanos = long.MinValue, long maxTimeNanos = long.MaxValue,
-    BlockScanStatistics? statistics = null) : ILogSource
+    BlockScanStatistics? statistics = null, UnreadableBlocks? unreadable = null) : ILogSource
 {
     /// <summary>Parsed labels per label text, shared across queries: the sidecar stores canonical strings.</summary>
     private static readonly ConcurrentDictionary<string, Labels> LabelsCache = new(StringComparer.Ordinal);
@@ -33,6 +37,26 @@ public sealed class BlockLogSource(string blockPath, LinePipeline? lineFilter = 
     public IReadOnlyList<IStreamCursor> OpenStreams(LogScanRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return Scan(request, cancellationToken);
+        }
+        catch (Exception e) when (unreadable is not null && IsUnreadable(e))
+        {
+            unreadable.Report(new UnreadableBlock(blockPath, minTimeNanos, maxTimeNanos, UnreadableBlock.ReasonOf(e)));
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// Errors that mean "this block's bytes cannot be trusted or reached": damage found by the reader, a missing or
+    /// short file, and a decompressor rejecting a page. Anything else (cancellation, bugs) still fails the query.
+    /// </summary>
+    public static bool IsUnreadable(Exception exception) =>
+        exception is BlockCorruptException or IOException or InvalidDataException or UnauthorizedAccessException;
+
+    private List<IStreamCursor> Scan(LogScanRequest request, CancellationToken cancellationToken)
+    {
         var index = BlockReader.ReadIndex(blockPath);
         if (index.MaxTime < request.StartNanos || index.MinTime >= request.EndNanos)
         {

@@ -111,6 +111,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
 
         MetricQueryResult result;
         var scans = new BlockScanStatistics();
+        var unreadable = querySources.NewUnreadableBlocks();
         try
         {
             result = await _metrics.ExecuteAsync(
@@ -126,7 +127,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
                     Timeout = storage.Options.Limits.QueryTimeout,
                 },
                 async (request, cancellationToken) => InParallelBatches(await OpenSourcesAsync(
-                    tenant, request.Scan.StreamMatcher, request.LineFilters, request.Scan.StartNanos, request.Scan.EndNanos, scans, cancellationToken)),
+                    tenant, request.Scan.StreamMatcher, request.LineFilters, request.Scan.StartNanos, request.Scan.EndNanos, scans, unreadable, cancellationToken)),
                 context.RequestAborted);
             result = result with { Statistics = result.Statistics.WithBlockScans(scans) };
         }
@@ -158,7 +159,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
 
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, LokiResponseWriter.WriterOptions);
-        LokiMetricResponseWriter.Write(writer, result);
+        LokiMetricResponseWriter.Write(writer, result, unreadable.Warnings);
         await writer.FlushAsync(context.RequestAborted);
     }
 
@@ -184,9 +185,10 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
         var flags = LokiResponseEncodingHeader.Parse(context.Request.Headers["X-Loki-Response-Encoding-Flags"].ToString());
         LogQueryResult result;
         var scans = new BlockScanStatistics();
+        var unreadable = querySources.NewUnreadableBlocks();
         try
         {
-            var sources = await OpenSourcesAsync(tenant, StreamMatcher.Compile(selector.Matchers), LogPipeline.Compile(selector).LineFilters, parameters.StartNanos, parameters.EndNanos, scans, context.RequestAborted);
+            var sources = await OpenSourcesAsync(tenant, StreamMatcher.Compile(selector.Matchers), LogPipeline.Compile(selector).LineFilters, parameters.StartNanos, parameters.EndNanos, scans, unreadable, context.RequestAborted);
             result = _engine.Execute(
                 new LogQueryRequest
                 {
@@ -233,7 +235,7 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
 
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var writer = new Utf8JsonWriter(context.Response.BodyWriter, LokiResponseWriter.WriterOptions);
-        LokiResponseWriter.WriteStreams(writer, result, flags);
+        LokiResponseWriter.WriteStreams(writer, result, flags, unreadable.Warnings);
         await writer.FlushAsync(context.RequestAborted);
     }
 
@@ -259,8 +261,8 @@ public sealed class QueryEndpoints(StorageEngine storage, TenantResolver tenants
     }
 
     private Task<List<ILogSource>> OpenSourcesAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, BlockScanStatistics statistics,
-        CancellationToken cancellationToken) =>
-        querySources.OpenAsync(tenant, matcher, lineFilter, start, end, cancellationToken, statistics);
+        UnreadableBlocks unreadable, CancellationToken cancellationToken) =>
+        querySources.OpenAsync(tenant, matcher, lineFilter, start, end, cancellationToken, statistics, unreadable);
 
     /// <summary><c>/loki/api/v1/labels</c>.</summary>
     public async Task LabelsAsync(HttpContext context)

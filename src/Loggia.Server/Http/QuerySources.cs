@@ -12,17 +12,26 @@ namespace Loggia.Server.Http;
 /// blocks overlapping the range, minus the blocks the head still serves, so no entry is seen twice; and the
 /// streams (label sets) of a range from the head and the blocks' index sidecars without reading any line.
 /// </summary>
-/// <remarks>Entries removed by delete requests are hidden here, for every endpoint (Loki's query-time filtering).</remarks>
-public sealed class QuerySources(StorageEngine storage, DeleteRequestRegistry deletes)
+/// <remarks>
+/// Entries removed by delete requests are hidden here, for every endpoint (Loki's query-time filtering). A block that
+/// cannot be read is skipped, logged and counted by <paramref name="reporter"/>, for every endpoint too; query endpoints
+/// pass their own <see cref="UnreadableBlocks"/> to turn the skipped blocks into warnings (docs/integrity.md).
+/// </remarks>
+public sealed class QuerySources(StorageEngine storage, DeleteRequestRegistry deletes, UnreadableBlockReporter reporter)
 {
+    /// <summary>A collector for one request: its skipped blocks are logged and counted, then listed as warnings.</summary>
+    public UnreadableBlocks NewUnreadableBlocks() => reporter.NewRequest();
+
     /// <summary>
     /// The head (first) and the published blocks overlapping [start, end), minus blocks the head still serves. Each
     /// block carries its catalog time bounds, so limit queries open them in time order and only as far as needed.
     /// Block scans count row groups read and skipped by bloom filters into <paramref name="statistics"/>, when given.
+    /// Unreadable blocks are skipped and reported to <paramref name="unreadable"/> (a fresh collector when null).
     /// </summary>
     public async Task<List<ILogSource>> OpenAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken,
-        BlockScanStatistics? statistics = null)
+        BlockScanStatistics? statistics = null, UnreadableBlocks? unreadable = null)
     {
+        unreadable ??= reporter.NewRequest();
         var deletion = await deletes.FilterAsync(tenant, start, end, cancellationToken);
         var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
         var sources = new List<ILogSource> { Filtered(head, deletion) };
@@ -30,7 +39,7 @@ public sealed class QuerySources(StorageEngine storage, DeleteRequestRegistry de
         {
             if (!head.BlocksStillInHead.Contains(block.Id))
             {
-                sources.Add(Filtered(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos, statistics), deletion));
+                sources.Add(Filtered(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos, statistics, unreadable), deletion));
             }
         }
 
@@ -40,9 +49,14 @@ public sealed class QuerySources(StorageEngine storage, DeleteRequestRegistry de
     private static ILogSource Filtered(ILogSource source, DeletionFilter? deletion) =>
         deletion is null ? source : new DeletionFilteringSource(source, deletion);
 
-    /// <summary>Streams (label sets) of a tenant in [start, end] from the head and the blocks' index sidecars.</summary>
-    public async Task<List<Labels>> SeriesAsync(TenantId tenant, StreamMatcher matcher, long start, long end, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams (label sets) of a tenant in [start, end] from the head and the blocks' index sidecars; a block whose
+    /// sidecar cannot be read is skipped and reported to <paramref name="unreadable"/> (a fresh collector when null).
+    /// </summary>
+    public async Task<List<Labels>> SeriesAsync(TenantId tenant, StreamMatcher matcher, long start, long end, CancellationToken cancellationToken,
+        UnreadableBlocks? unreadable = null)
     {
+        unreadable ??= reporter.NewRequest();
         var result = new Dictionary<string, Labels>(StringComparer.Ordinal);
         foreach (var labels in storage.Head.Series(tenant, matcher.Matches, start, end))
         {
@@ -51,7 +65,18 @@ public sealed class QuerySources(StorageEngine storage, DeleteRequestRegistry de
 
         foreach (var block in await storage.Catalog.FindAsync(tenant.Value, start, end, cancellationToken))
         {
-            var index = BlockReader.ReadIndex(Path.Combine(storage.DataDirectory, block.Path));
+            var path = Path.Combine(storage.DataDirectory, block.Path);
+            BlockIndex index;
+            try
+            {
+                index = BlockReader.ReadIndex(path);
+            }
+            catch (Exception e) when (BlockLogSource.IsUnreadable(e))
+            {
+                unreadable.Report(new UnreadableBlock(path, block.MinTimeNanos, block.MaxTimeNanos, UnreadableBlock.ReasonOf(e)));
+                continue;
+            }
+
             foreach (var stream in index.Streams)
             {
                 if (stream.MaxTime < start || stream.MinTime > end || result.ContainsKey(stream.Labels))

@@ -18,6 +18,7 @@ public static class ReadApiRoutes
     {
         services.AddSingleton<TailBroadcaster>();
         services.AddSingleton<DeleteRequestRegistry>();
+        services.AddSingleton<UnreadableBlockReporter>();
         services.AddSingleton<QuerySources>();
         services.AddSingleton<DeleteEndpoint>();
         services.AddSingleton<TailEndpoint>();

@@ -7,6 +7,7 @@ public sealed class BlockCorruptException : Exception
         : base(path is null ? message : $"{message} ({path})", innerException)
     {
         FilePath = path;
+        Reason = message;
     }
 
     public BlockCorruptException()
@@ -26,4 +27,7 @@ public sealed class BlockCorruptException : Exception
 
     /// <summary>The damaged file, when known.</summary>
     public string? FilePath { get; }
+
+    /// <summary>What is wrong, without the file name (for messages that name the block otherwise).</summary>
+    public string Reason { get; }
 }

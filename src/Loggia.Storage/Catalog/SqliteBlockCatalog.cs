@@ -225,6 +225,31 @@ public sealed partial class SqliteBlockCatalog : IBlockCatalog, IDeleteRequestSt
             },
             ct);
 
+    /// <summary>
+    /// SQLite's <c>PRAGMA integrity_check</c> over the whole database (every page, index and constraint): empty when
+    /// sound, else SQLite's messages. Reads the whole file, so it is for offline checks (<c>loggia fsck</c>).
+    /// </summary>
+    public Task<IReadOnlyList<string>> CheckIntegrityAsync(CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<string>>(
+            async (connection, token) =>
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA integrity_check";
+                var messages = new List<string>();
+                await using var reader = await command.ExecuteReaderAsync(token);
+                while (await reader.ReadAsync(token))
+                {
+                    var message = reader.GetString(0);
+                    if (!string.Equals(message, "ok", StringComparison.Ordinal))
+                    {
+                        messages.Add(message);
+                    }
+                }
+
+                return messages;
+            },
+            ct);
+
     /// <inheritdoc />
     public Task<string?> GetStateAsync(string key, CancellationToken ct)
     {

@@ -49,6 +49,26 @@ public sealed class ZstdTests
     }
 
     [Fact]
+    public void Frames_carry_a_content_checksum_so_any_damaged_byte_is_detected()
+    {
+        using var compressor = new ZstdCompressor(3);
+        using var decompressor = new ZstdDecompressor();
+        byte[] data = CodecTestInputs.LogText(64 * 1024);
+        byte[] compressed = Compress(compressor, data);
+        Assert.NotEqual(0, compressed[4] & 0x04); // Frame_Header_Descriptor: Content_Checksum_flag
+
+        // Flip one byte at a time past the frame header: each is an error (a bad block or a checksum mismatch), never wrong data.
+        var random = new Random(7);
+        for (int i = 0; i < 64; i++)
+        {
+            byte[] damaged = (byte[])compressed.Clone();
+            int at = i < 4 ? compressed.Length - 1 - i : random.Next(6, compressed.Length);
+            damaged[at] ^= (byte)(1 << random.Next(8));
+            Assert.Throws<InvalidDataException>(() => decompressor.Decompress(damaged, new byte[data.Length]));
+        }
+    }
+
+    [Fact]
     public void Decompresses_concatenated_frames()
     {
         using var compressor = new ZstdCompressor(3);

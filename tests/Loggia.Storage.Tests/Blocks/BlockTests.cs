@@ -117,6 +117,34 @@ public sealed class BlockTests : IDisposable
     }
 
     [Fact]
+    public void DamagedPageBytes_AreDetectedWhenRead_NotDecodedIntoWrongLines()
+    {
+        var block = BlockWriter.Write(_directory, "acme", [Stream(1, "a", 1_763_800_000_000_000_000, 500)]);
+        var path = Path.Combine(_directory, block.RelativePath);
+        long chunkEnd;
+        using (var parquet = Loggia.Parquet.Reading.ParquetReader.Open(path))
+        {
+            var line = parquet.Metadata.RowGroups[0].Columns.Select(c => c.MetaData!).Single(m => m.PathInSchema[0] == "line");
+            chunkEnd = (line.DictionaryPageOffset ?? line.DataPageOffset) + line.TotalCompressedSize;
+        }
+
+        // The last bytes of the line chunk are its last page's compressed body, ending in the zstd frame checksum:
+        // damage there leaves every header and the footer intact, so only the page checksum can catch it.
+        var original = File.ReadAllBytes(path);
+        for (var back = 1; back <= 8; back++)
+        {
+            var damaged = (byte[])original.Clone();
+            damaged[chunkEnd - back] ^= 0x10;
+            File.WriteAllBytes(path, damaged);
+            var e = Assert.Throws<BlockCorruptException>(() => ReadAll(block, [0], long.MinValue, long.MaxValue));
+            Assert.Equal(path, e.FilePath);
+        }
+
+        File.WriteAllBytes(path, original);
+        Assert.Equal(500, ReadAll(block, [0], long.MinValue, long.MaxValue).Count);
+    }
+
+    [Fact]
     public void BlockFile_IsReadByDuckDb_AsItLies()
     {
         const long t0 = 1_763_800_000_123_456_789;
