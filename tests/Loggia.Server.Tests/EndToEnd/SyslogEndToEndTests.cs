@@ -59,6 +59,24 @@ public sealed class SyslogEndToEndTests
         _ = await stream.ReadAsync(new byte[1]);
     }
 
+    private static async Task WaitForMetricAsync(RunningServer server, string sample)
+    {
+        var metrics = "";
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            metrics = await server.Client.GetStringAsync("/metrics");
+            if (metrics.Contains(sample, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail($"/metrics never showed {sample}:\n{metrics}");
+    }
+
     private static byte[] OctetCounted(string message)
     {
         var bytes = Encoding.UTF8.GetBytes(message);
@@ -158,21 +176,33 @@ public sealed class SyslogEndToEndTests
             await File.WriteAllTextAsync(keyFile, key.ExportPkcs8PrivateKeyPem());
             await using var server = await RunningServer.StartAsync(yaml: $"syslog:\n  tls_cert_file: {certFile}\n  tls_key_file: {keyFile}\n");
 
-            using var client = new TcpClient();
-            await client.ConnectAsync(server.SyslogTcp);
-            await using (var tls = new SslStream(client.GetStream(), false, (_, cert, _, _) => cert?.GetCertHashString() == certificate.GetCertHashString()))
+            async Task SendTlsAsync(params byte[][] frames)
             {
+                using var client = new TcpClient();
+                await client.ConnectAsync(server.SyslogTcp);
+                await using var tls = new SslStream(client.GetStream(), false, (_, cert, _, _) => cert?.GetCertHashString() == certificate.GetCertHashString());
                 await tls.AuthenticateAsClientAsync("localhost");
-                await tls.WriteAsync(OctetCounted($"<13>1 {Rfc3339Now()} tls-host secure - - - over tls"));
-                await tls.WriteAsync(Encoding.UTF8.GetBytes($"<13>1 {Rfc3339Now()} tls-host secure - - - second\n"));
+                foreach (var frame in frames)
+                {
+                    await tls.WriteAsync(frame);
+                }
+
                 await tls.FlushAsync();
-                var entries = await WaitForAsync(server, "{service_name=\"secure\"}", 2);
-                Assert.Equal(["over tls", "second"], entries.Select(e => e.Line));
             }
 
-            // Cleartext on the TLS port is refused without harming the listener.
+            await SendTlsAsync(OctetCounted($"<13>1 {Rfc3339Now()} tls-host secure - - - over tls"), Encoding.UTF8.GetBytes($"<13>1 {Rfc3339Now()} tls-host secure - - - second\n"));
+            var entries = await WaitForAsync(server, "{service_name=\"secure\"}", 2);
+            Assert.Equal(["over tls", "second"], entries.Select(e => e.Line));
+
+            // Cleartext on the TLS port is refused without harming the listener: the next TLS client is served.
             await SendTcpAsync(server.SyslogTcp, Encoding.UTF8.GetBytes("<13>1 - h plain - - - cleartext\n"));
-            Assert.Contains("loggia_syslog_connections{transport=\"tls\"} 0", await server.Client.GetStringAsync("/metrics"), StringComparison.Ordinal);
+            await SendTlsAsync(Encoding.UTF8.GetBytes($"<13>1 {Rfc3339Now()} tls-host secure - - - after cleartext\n"));
+            entries = await WaitForAsync(server, "{service_name=\"secure\"}", 3);
+            Assert.Equal(["over tls", "second", "after cleartext"], entries.Select(e => e.Line));
+            Assert.Empty(await WaitForAsync(server, "{service_name=\"plain\"}", 0));
+
+            // Every connection is closed; the server notices a client's close on its own time, so wait for it.
+            await WaitForMetricAsync(server, "loggia_syslog_connections{transport=\"tls\"} 0");
         }
         finally
         {
