@@ -6,6 +6,7 @@ using Loggia.Core.Compression;
 using Loggia.Core.Model;
 using Loggia.Ingest.Loki;
 using Loggia.Ingest.Otlp;
+using Loggia.Storage.Blocks;
 using Loggia.Storage.Head;
 
 namespace Loggia.Bench.Ingest;
@@ -14,7 +15,9 @@ namespace Loggia.Bench.Ingest;
 /// The server's ingest stages one at a time on one thread, for the same requests the <c>ingest</c> load sends (Loki
 /// protobuf and OTLP/HTTP protobuf, 1,000 real lines per request): decode, then decode + head append. Reports
 /// records/s and bytes allocated per record, so a change to one stage is measured without the HTTP stack, the
-/// WAL's fsync or the load generator sharing the cores.
+/// WAL's fsync or the load generator sharing the cores. The flush stages then write the whole head as blocks the
+/// way the server's flush does (with and without token blooms), so the cost per record of everything but HTTP and
+/// the WAL is measured on one thread.
 /// </summary>
 internal static class IngestStages
 {
@@ -29,6 +32,9 @@ internal static class IngestStages
         Report("Loki decode", runs, loki, body => LokiPushParser.Parse(body, "application/x-protobuf", "identity", int.MaxValue), null);
         Report("OTLP decode + head append", runs, otlp, body => OtlpRequestParser.Parse(body, OtlpPayloadFormat.Protobuf, null, int.MaxValue, TimeProvider.System), tenant);
         Report("Loki decode + head append", runs, loki, body => LokiPushParser.Parse(body, "application/x-protobuf", "identity", int.MaxValue), tenant);
+        ReportFlush("OTLP head flush, blooms", runs, otlp, tenant, 0.01);
+        ReportFlush("OTLP head flush, no blooms", runs, otlp, tenant, 0);
+        ReportFlush("Loki head flush, blooms", runs, loki, tenant, 0.01, lokiProtobuf: true);
         return 0;
     }
 
@@ -68,6 +74,59 @@ internal static class IngestStages
         rates.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{name,-28} median {rates[rates.Count / 2],12:N0} records/s ({string.Join(", ", rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))}); {bytesPerRecord:N0} bytes allocated per record; last run {gcs}"));
+    }
+
+    /// <summary>Appends every request to a head, then times the flush of the head into blocks (one per 64 MiB, as the server cuts them).</summary>
+    private static void ReportFlush(string name, int runs, List<byte[]> bodies, TenantId tenant, double bloomFalsePositiveRate, bool lokiProtobuf = false)
+    {
+        var rates = new List<double>();
+        var cpuRates = new List<double>();
+        double bytesPerRecord = 0;
+        var directory = Directory.CreateTempSubdirectory("loggia-bench-flush-").FullName;
+        try
+        {
+            for (var run = 0; run < runs; run++)
+            {
+                using var head = new Head(new HeadOptions { MaxTenantBytes = 64L * 1024 * 1024 });
+                foreach (var body in bodies)
+                {
+                    var push = lokiProtobuf
+                        ? LokiPushParser.Parse(body, "application/x-protobuf", "identity", int.MaxValue)
+                        : OtlpRequestParser.Parse(body, OtlpPayloadFormat.Protobuf, null, int.MaxValue, TimeProvider.System);
+                    foreach (var stream in push.Streams)
+                    {
+                        head.Append(tenant, stream.Labels, stream.Entries.Span);
+                    }
+                }
+
+                GC.Collect();
+                var allocated = GC.GetAllocatedBytesForCurrentThread();
+                var clock = Stopwatch.StartNew();
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                long records = 0;
+                var options = new BlockWriterOptions { BloomFalsePositiveRate = bloomFalsePositiveRate };
+                while (head.TakeFlushable(tenant, HeadFlushMode.All) is { } flush)
+                {
+                    var block = BlockWriter.Write(directory, tenant.Value, flush.Streams, options);
+                    head.RegisterBlock(flush, block.Id);
+                    head.CompleteFlush(flush);
+                    records += flush.Entries;
+                }
+
+                rates.Add(records / clock.Elapsed.TotalSeconds);
+                cpuRates.Add(records / (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
+                bytesPerRecord = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)records;
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+
+        rates.Sort();
+        cpuRates.Sort();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-28} median {rates[rates.Count / 2],12:N0} records/s, {1e6 / cpuRates[cpuRates.Count / 2]:F2} CPU µs per record ({string.Join(", ", cpuRates.Select(r => (1e6 / r).ToString("F2", CultureInfo.InvariantCulture)))}); {bytesPerRecord:N0} bytes allocated per record"));
     }
 
     private static (List<byte[]> Otlp, List<byte[]> Loki) Build(LogTemplates templates, int requests)

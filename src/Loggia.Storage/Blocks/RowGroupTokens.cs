@@ -10,6 +10,7 @@ internal sealed class RowGroupTokens(double falsePositiveRate)
 {
     private readonly TokenHashSet _lines = new();
     private readonly TokenHashSet _metadata = new();
+    private readonly RepeatedPairMemo _previousPairs = new();
 
     public void Add(BlockEntry entry)
     {
@@ -19,9 +20,14 @@ internal sealed class RowGroupTokens(double falsePositiveRate)
             _lines.Add(term);
         }
 
+        var position = 0;
         foreach (EntryMetadata.Pair pair in entry.Metadata)
         {
-            _metadata.Add(Terms.HashPair(pair.Name, pair.Value));
+            // A pair the previous row had at the same place is in the set already.
+            if (!_previousPairs.Repeats(position++, pair.Name, pair.Value))
+            {
+                _metadata.Add(Terms.HashPair(pair.Name, pair.Value));
+            }
         }
     }
 
@@ -31,6 +37,7 @@ internal sealed class RowGroupTokens(double falsePositiveRate)
         var result = new RowGroupBlooms(Fill(_lines), Fill(_metadata));
         _lines.Clear();
         _metadata.Clear();
+        _previousPairs.Clear();
         return result;
     }
 

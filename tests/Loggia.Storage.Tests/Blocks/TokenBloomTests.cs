@@ -153,6 +153,39 @@ public sealed class TokenBloomTests : IDisposable
     }
 
     [Fact]
+    public void MetadataPairs_RepeatedRowToRow_AreInEveryRowGroupsFilter()
+    {
+        // Rows repeat their pairs (the writer skips hashing a pair the previous row had at the same place); a pair that
+        // changes, moves or reappears after a row-group boundary must still be in the filter of its row group.
+        const long t0 = 1_763_800_000_000_000_000;
+        var entries = new List<BlockEntry>();
+        for (var i = 0; i < 4_000; i++)
+        {
+            List<KeyValuePair<string, string>> pairs = i % 500 == 7
+                ? [new("level", "warn"), new("host", "web-1")] // moved and changed
+                : [new("host", "web-1"), new("level", "info"), new("seq", (i / 1000).ToString(System.Globalization.CultureInfo.InvariantCulture))];
+            entries.Add(new BlockEntry(t0 + i, Encoding.UTF8.GetBytes($"line {i % 10} of the test"), EntryMetadata.From(pairs)));
+        }
+
+        var block = BlockWriter.Write(_directory, "acme", [new BlockStreamInput(1, "{app=\"a\"}", [new("app", "a")], entries)],
+            new BlockWriterOptions { RowGroupRawBytes = 16 * 1024, BloomFalsePositiveRate = 0.01 });
+        var index = BlockReader.ReadIndex(Path.Combine(_directory, block.RelativePath));
+        Assert.True(index.RowGroups.Count > 3, $"{index.RowGroups.Count} row groups");
+        for (var g = 0; g < index.RowGroups.Count; g++)
+        {
+            var group = index.RowGroups[g];
+            var metadata = index.Blooms![g].Metadata;
+            for (var row = group.FirstRow; row < group.FirstRow + group.RowCount; row++)
+            {
+                foreach (var pair in entries[(int)row].Metadata)
+                {
+                    Assert.True(metadata.MayContain(Terms.HashPair(pair.Name, pair.Value)), $"row group {g}, row {row}: {pair.NameString()}={pair.ValueString()}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Sidecar_HoldsOneFilterPairPerRowGroup_AndRoundTrips()
     {
         var (index, _) = WriteNeedleBlock(0.01);
