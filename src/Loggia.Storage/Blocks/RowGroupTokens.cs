@@ -1,4 +1,5 @@
 using Loggia.Core.Tokens;
+using Loggia.Storage.TermIndex;
 
 namespace Loggia.Storage.Blocks;
 
@@ -11,17 +12,22 @@ internal sealed class RowGroupTokens(double falsePositiveRate)
     private readonly TokenHashSet _lines = new();
     private readonly TokenHashSet _metadata = new();
 
-    public void Add(BlockEntry entry)
+    /// <summary>Adds an entry's tokens; also counts them into <paramref name="terms"/> when given (one tokenizer walk for both).</summary>
+    public void Add(BlockEntry entry, BlockTermCollector? terms)
     {
+        terms?.BeginLine(entry.TimestampNanos);
         Span<byte> scratch = stackalloc byte[Terms.MaxTermBytes];
         foreach (var term in Terms.Enumerate(entry.Line.Span, scratch))
         {
             _lines.Add(term);
+            terms?.Add(term);
         }
 
         foreach (EntryMetadata.Pair pair in entry.Metadata)
         {
-            _metadata.Add(Terms.HashPair(pair.Name, pair.Value));
+            var hash = Terms.HashPair(pair.Name, pair.Value);
+            _metadata.Add(hash);
+            terms?.Add(hash);
         }
     }
 
