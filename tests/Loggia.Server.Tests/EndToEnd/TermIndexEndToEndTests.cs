@@ -152,4 +152,87 @@ public sealed class TermIndexEndToEndTests
         histogram = await server.GetJsonAsync($"/loggia/api/v1/terms/histogram?terms=refund&step=1d&start={Day0}&end={Day0 + (72 * Hour)}");
         Assert.Equal([0L, 1, 1], histogram.GetProperty("data").GetProperty("buckets").EnumerateArray().Select(b => b.GetProperty("lines").GetInt64()));
     }
+
+    [Fact]
+    public async Task CompactionRetentionAndADeleteRequest_KeepTheHistogramTrue_AndTheServiceRebuildsTheSegments()
+    {
+        await using var server = await RunningServer.StartAsync(yaml: """
+            limits_config:
+              reject_old_samples: false
+              max_query_length: 0
+              retention_stream:
+                - selector: '{app="old"}'
+                  priority: 1
+                  period: 24h
+            compactor:
+              retention_enabled: true
+              compaction_interval: 1s
+              retention_delete_delay: 0s
+              delete_request_cancel_period: 0s
+              compaction_target_size: 64MB
+            storage:
+              term_index_refresh_interval: 1s
+            """);
+        var storage = server.App.Services.GetRequiredService<StorageEngine>();
+        async Task PushAsync(string app, long day, long hour, params string[] needles)
+        {
+            var at = Day0 + (((day * 24) + hour) * Hour) - RunningServer.Now;
+            var lines = Enumerable.Range(0, 10).Select(i => ($"{{\"app\":\"{app}\"}}", at + (i * 1_000_000_000L), $"GET /{app}/{i} ok"))
+                .Concat(needles.Select((n, i) => ($"{{\"app\":\"{app}\"}}", at + ((20 + i) * 1_000_000_000L), n)));
+            await server.PushLinesAsync(null, [.. lines]);
+            await storage.FlushAsync(HeadFlushMode.All, CancellationToken.None);
+        }
+
+        await PushAsync("old", 0, 3, "refund old");
+        await PushAsync("api", 1, 5, Needle);
+        await PushAsync("api", 1, 5); // a second small block of the hour: compacted with the first
+        await PushAsync("api", 2, 9, "refund again");
+        var histogram = $"/loggia/api/v1/terms/histogram?terms={RunningServer.Escape("txn-4f3a9,refund")}&step=1d&start={Day0}&end={Day0 + (72 * Hour)}";
+
+        using (var post = new HttpRequestMessage(HttpMethod.Post, $"/loki/api/v1/delete?query={RunningServer.Escape("{app=\"api\"} |= \"txn-4f3a9\"")}&start={Day0 / 1_000_000_000}&end={RunningServer.Now / 1_000_000_000}"))
+        using (var response = await server.Client.SendAsync(post))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        // Retention drops the old stream's hour, the delete request rewrites the needle's block, compaction merges hour 5.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var blocks = await storage.Catalog.AllAsync(CancellationToken.None);
+            var processed = (await server.GetJsonAsync("/loki/api/v1/delete"))[0].GetProperty("status").GetString() == "processed";
+            if (processed && blocks.Count == 2 && SegmentsListExactly(server, blocks))
+            {
+                break;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"timed out: {blocks.Count} blocks, delete processed: {processed}");
+            await Task.Delay(100);
+        }
+
+        Assert.False(File.Exists(storage.TermIndex.SegmentPath("fake", TermHours.DayOfHour(TermHours.HourOf(Day0)))));
+        var buckets = (await server.GetJsonAsync(histogram)).GetProperty("data").GetProperty("buckets").EnumerateArray().ToList();
+        Assert.Equal([[0L, 0], [0L, 0], [0L, 1]], buckets.Select(b => b.GetProperty("terms").EnumerateArray().Select(t => t.GetInt64()).ToArray()));
+        Assert.All(buckets, b => Assert.Equal(0, b.GetProperty("hours").GetInt64()));
+        Assert.All(buckets, b => Assert.True(b.GetProperty("complete").GetBoolean()));
+        var refund = await server.GetJsonAsync($"/loggia/api/v1/terms/histogram?terms=refund&step=1h&start={Day0}&end={Day0 + (72 * Hour)}");
+        Assert.Equal([57L], refund.GetProperty("data").GetProperty("buckets").EnumerateArray().Where(b => b.GetProperty("lines").GetInt64() > 0)
+            .Select(b => (b.GetProperty("start").GetInt64() - (Day0 / 1_000_000_000)) / 3600));
+    }
+
+    /// <summary>Whether every tenant-day with blocks has a segment listing exactly its blocks.</summary>
+    private static bool SegmentsListExactly(RunningServer server, IReadOnlyList<Loggia.Storage.Catalog.BlockInfo> blocks)
+    {
+        var storage = server.App.Services.GetRequiredService<StorageEngine>();
+        foreach (var day in blocks.GroupBy(b => TermHours.DayOfHour(TermHours.HourOf(b.MinTimeNanos))))
+        {
+            using var segment = TermDaySegment.TryOpen(storage.TermIndex.SegmentPath("fake", day.Key));
+            if (segment is null || !segment.Blocks.Keys.Order(StringComparer.Ordinal).SequenceEqual(day.Select(b => b.Id).Order(StringComparer.Ordinal)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
