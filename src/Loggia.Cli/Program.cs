@@ -13,6 +13,7 @@ return args switch
     ["collect", "journald", .. var rest] => await RunCommandAsync(() => CollectJournaldCommand.RunAsync(rest, Console.Out, Console.Error)),
     ["agent", .. var rest] => await RunCommandAsync(() => AgentCommand.RunAsync(rest, Console.Error)),
     ["query", .. var rest] => await RunCommandAsync(() => QueryCommand.RunAsync(rest, Console.Out, Console.Error)),
+    ["terms", .. var rest] => await RunCommandAsync(() => TermsCommand.RunAsync(rest, Console.Out, Console.Error)),
     ["backup", .. var rest] => await RunCommandAsync(() => BackupCommand.RunAsync(rest, Console.Out, Console.Error)),
     ["restore", .. var rest] => await RunCommandAsync(() => RestoreCommand.RunAsync(rest, Console.Out, Console.Error)),
     ["fsck", .. var rest] => await RunCommandAsync(() => FsckCommand.RunAsync(rest, Console.Out, Console.Error)),
@@ -73,6 +74,7 @@ static int Usage()
     Console.Error.WriteLine("  server    run the server (flags: -config.file, -server.http-listen-port, -common.path-prefix, …; see README)");
     Console.Error.WriteLine("  push      send lines from files or stdin: loggia push -labels '{app=\"x\"}' [files]");
     Console.Error.WriteLine("  query     run a LogQL query: loggia query [-limit 30] [-since 1h] [-o default|raw|jsonl] '<LogQL>'");
+    Console.Error.WriteLine("  terms     which hours/days/weeks hold all the terms, and how often: loggia terms [-step 1h|1d|1w] [-since 7d] [-json] <term>...");
     Console.Error.WriteLine("  collect journald   ship a journal: loggia collect journald (--url http://host:3100 | --output DIR) [--file X | --directory D] [--no-follow]");
     Console.Error.WriteLine("  agent     follow files and ship them: loggia agent -config.file agent.yaml | -path '/var/log/*.log' -labels '{job=\"x\"}' -url http://host:3100");
     Console.Error.WriteLine("  backup    snapshot a data directory (online, incremental): loggia backup -data DIR -to BACKUP_DIR [-keep N]");

@@ -73,6 +73,7 @@ public static partial class LoggiaServer
         builder.Services.AddReadApi();
         builder.Services.AddHostedService<FlushService>();
         builder.Services.AddHostedService<CompactorService>();
+        builder.Services.AddHostedService<TermIndexService>();
         builder.Services.AddHostedService<BackupService>();
         // Registered after the flush service so that it stops first: connections finish their batch into the WAL.
         builder.Services.AddSingleton<SyslogMetrics>();

@@ -54,6 +54,12 @@ public sealed class LoggiaOptions
     /// <summary>False-positive rate of block token bloom filters (<c>storage.bloom_false_positive_rate</c>); 0 writes none.</summary>
     public double BloomFalsePositiveRate { get; set; } = 0.01;
 
+    /// <summary>Whether blocks get term files and queries use the term → hour index (<c>storage.term_index_enabled</c>, Loggia, ADR 0005).</summary>
+    public bool TermIndexEnabled { get; set; } = true;
+
+    /// <summary>Interval of the term index refresh (<c>storage.term_index_refresh_interval</c>, Loggia). Default 10 minutes.</summary>
+    public TimeSpan TermIndexRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The ingest rules of the config file (<c>ingest_rules</c>, Loggia), tried before each tenant's runtime patterns.</summary>
     public IReadOnlyList<Loggia.Server.Ingest.Rules.IngestRuleDefinition> IngestRules { get; set; } = [];
 

@@ -25,7 +25,8 @@ public sealed class QuerySources(StorageEngine storage, DeleteRequestRegistry de
     /// <summary>
     /// The head (first) and the published blocks overlapping [start, end), minus blocks the head still serves. Each
     /// block carries its catalog time bounds, so limit queries open them in time order and only as far as needed.
-    /// Block scans count row groups read and skipped by bloom filters into <paramref name="statistics"/>, when given.
+    /// Blocks the term index rules out for the filter's required line terms are left out (counted in
+    /// <paramref name="statistics"/>). Block scans count row groups read and skipped by bloom filters there, when given.
     /// Unreadable blocks are skipped and reported to <paramref name="unreadable"/> (a fresh collector when null).
     /// </summary>
     public async Task<List<ILogSource>> OpenAsync(TenantId tenant, StreamMatcher matcher, LinePipeline lineFilter, long start, long end, CancellationToken cancellationToken,
@@ -35,9 +36,16 @@ public sealed class QuerySources(StorageEngine storage, DeleteRequestRegistry de
         var deletion = await deletes.FilterAsync(tenant, start, end, cancellationToken);
         var head = HeadLogSource.Select(storage.Head, tenant, matcher, start, end);
         var sources = new List<ILogSource> { Filtered(head, deletion) };
-        foreach (var block in await storage.Catalog.FindAsync(tenant.Value, start, Math.Max(start, end - 1), cancellationToken))
+        var blocks = await storage.Catalog.FindAsync(tenant.Value, start, Math.Max(start, end - 1), cancellationToken);
+
+        // The term index rules out blocks of hours without every required line term (ADR 0005). Only line terms: a
+        // required metadata pair may be held by a stream label instead, which the index does not know.
+        var ruledOut = storage.Options.TermIndexEnabled && lineFilter.Tokens.LineTokens.Count > 0
+            ? storage.TermIndex.Skippable(tenant.Value, blocks, lineFilter.Tokens.LineTokens, statistics)
+            : null;
+        foreach (var block in blocks)
         {
-            if (!head.BlocksStillInHead.Contains(block.Id))
+            if (!head.BlocksStillInHead.Contains(block.Id) && ruledOut?.Contains(block.Id) != true)
             {
                 sources.Add(Filtered(new BlockLogSource(Path.Combine(storage.DataDirectory, block.Path), lineFilter, block.MinTimeNanos, block.MaxTimeNanos, statistics, unreadable), deletion));
             }

@@ -28,6 +28,7 @@ public static class ReadApiRoutes
         services.AddSingleton<DetectedLabelsEndpoint>();
         services.AddSingleton<DetectedFieldsEndpoint>();
         services.AddSingleton<PatternsEndpoint>();
+        services.AddSingleton<TermsHistogramEndpoint>();
         return services;
     }
 
@@ -56,6 +57,7 @@ public static class ReadApiRoutes
         app.MapMethods("/loki/api/v1/detected_fields", getPost, detectedFields.FieldsAsync);
         app.MapMethods("/loki/api/v1/detected_field/{name}/values", getPost, (HttpContext context, string name) => detectedFields.ValuesAsync(context, name));
         app.MapMethods("/loki/api/v1/patterns", getPost, patterns.HandleAsync);
+        app.MapMethods("/loggia/api/v1/terms/histogram", getPost, app.Services.GetRequiredService<TermsHistogramEndpoint>().HandleAsync);
         app.MapPost("/loki/api/v1/delete", delete.AddAsync);
         app.MapPut("/loki/api/v1/delete", delete.AddAsync);
         app.MapGet("/loki/api/v1/delete", delete.ListAsync);

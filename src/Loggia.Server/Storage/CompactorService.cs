@@ -28,7 +28,7 @@ public sealed partial class CompactorService(StorageEngine storage, DeleteReques
         }
 
         var policies = new RetentionPolicies(options);
-        var writerOptions = new BlockWriterOptions { CompressionLevel = options.CompactionCompressionLevel, BloomFalsePositiveRate = options.BloomFalsePositiveRate };
+        var writerOptions = new BlockWriterOptions { CompressionLevel = options.CompactionCompressionLevel, BloomFalsePositiveRate = options.BloomFalsePositiveRate, TermIndex = options.TermIndexEnabled };
         using var enforcer = new RetentionEnforcer(storage.DataDirectory, storage.Catalog, policies.For, time, options.RetentionDeleteDelay,
             loggers.CreateLogger("Loggia.Retention"), writerOptions, metrics);
         var deleter = new DeleteRequestProcessor(storage, deletes, time, options.DeleteRequestCancelPeriod, options.RetentionDeleteDelay,

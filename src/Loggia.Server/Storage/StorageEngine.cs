@@ -7,6 +7,7 @@ using Loggia.Storage;
 using Loggia.Storage.Blocks;
 using Loggia.Storage.Catalog;
 using Loggia.Storage.Head;
+using Loggia.Storage.TermIndex;
 using Loggia.Storage.Wal;
 using Microsoft.Extensions.Logging;
 
@@ -45,6 +46,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         Wal = wal;
         Options = options;
         _logger = logger;
+        TermIndex = new TermHourIndex(dataDirectory, metrics);
     }
 
     /// <summary>Absolute data directory.</summary>
@@ -60,6 +62,9 @@ public sealed partial class StorageEngine : IAsyncDisposable
     public WriteAheadLog Wal { get; }
 
     public LoggiaOptions Options { get; }
+
+    /// <summary>The term → hour index over the published blocks (derived data, ADR 0005).</summary>
+    public TermHourIndex TermIndex { get; }
 
     /// <summary>Opens (and recovers) the storage under <see cref="LoggiaOptions.DataDirectory"/>.</summary>
     public static async Task<StorageEngine> OpenAsync(LoggiaOptions options, ILoggerFactory loggers, TimeProvider time, MetricsScope metrics, CancellationToken cancellationToken)
@@ -142,7 +147,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            block = BlockWriter.Write(DataDirectory, tenant.Value, flush.Streams, new BlockWriterOptions { CompressionLevel = Options.FlushCompressionLevel, BloomFalsePositiveRate = Options.BloomFalsePositiveRate });
+            block = BlockWriter.Write(DataDirectory, tenant.Value, flush.Streams, new BlockWriterOptions { CompressionLevel = Options.FlushCompressionLevel, BloomFalsePositiveRate = Options.BloomFalsePositiveRate, TermIndex = Options.TermIndexEnabled });
             Head.RegisterBlock(flush, block.Id);
             var info = block.ToBlockInfo(DateTimeOffset.UtcNow, level: 0);
             await Catalog.PublishAsync(info, cancellationToken);
@@ -201,6 +206,7 @@ public sealed partial class StorageEngine : IAsyncDisposable
 
         await Wal.DisposeAsync();
         await Catalog.DisposeAsync();
+        TermIndex.Dispose();
         Head.Dispose();
         _flushLock.Dispose();
         _meter.Dispose();

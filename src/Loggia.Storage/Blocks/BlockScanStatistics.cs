@@ -12,6 +12,8 @@ public sealed class BlockScanStatistics
     private long _rowGroupsSkippedByBloom;
     private long _bytesSkippedByBloom;
     private long _rowGroupsTestedByBloom;
+    private long _blocksSkippedByTermIndex;
+    private long _bytesSkippedByTermIndex;
 
     /// <summary>Row groups decoded.</summary>
     public long RowGroupsRead => Interlocked.Read(ref _rowGroupsRead);
@@ -27,6 +29,18 @@ public sealed class BlockScanStatistics
 
     /// <summary>Row groups tested against token filters (skipped or not).</summary>
     public long RowGroupsTestedByBloom => Interlocked.Read(ref _rowGroupsTestedByBloom);
+
+    /// <summary>Blocks not opened because the term index rules out a required term in every hour they hold.</summary>
+    public long BlocksSkippedByTermIndex => Interlocked.Read(ref _blocksSkippedByTermIndex);
+
+    /// <summary>Parquet bytes of the blocks the term index ruled out.</summary>
+    public long BytesSkippedByTermIndex => Interlocked.Read(ref _bytesSkippedByTermIndex);
+
+    internal void AddSkippedByTermIndex(long fileBytes)
+    {
+        Interlocked.Increment(ref _blocksSkippedByTermIndex);
+        Interlocked.Add(ref _bytesSkippedByTermIndex, fileBytes);
+    }
 
     internal void AddTestedByBloom() => Interlocked.Increment(ref _rowGroupsTestedByBloom);
 

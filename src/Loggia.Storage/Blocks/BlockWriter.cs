@@ -5,6 +5,7 @@ using Loggia.Core.Tokens;
 using Loggia.Parquet.Data;
 using Loggia.Parquet.Format;
 using Loggia.Parquet.Writing;
+using Loggia.Storage.TermIndex;
 
 namespace Loggia.Storage.Blocks;
 
@@ -28,6 +29,12 @@ public sealed class BlockWriterOptions
     /// row group's distinct-token count); 0 writes no filters. Default 0.01.
     /// </summary>
     public double BloomFalsePositiveRate { get; init; } = 0.01;
+
+    /// <summary>
+    /// Whether to write the block's term file (<c>.terms</c>: per hour, each term's line count) for the term index
+    /// (ADR 0005). Default true.
+    /// </summary>
+    public bool TermIndex { get; init; } = true;
 }
 
 /// <summary>
@@ -74,7 +81,8 @@ public static class BlockWriter
         var relativePath = Path.Combine(relativeDirectory, id + ".parquet");
         var path = Path.Combine(dataDirectory, relativePath);
 
-        var (bytes, checksum, streamEntries, rowGroups, rows, blooms) = WriteParquet(path + ".tmp", sorted, options);
+        var terms = options.TermIndex ? new BlockTermCollector() : null;
+        var (bytes, checksum, streamEntries, rowGroups, rows, blooms) = WriteParquet(path + ".tmp", sorted, options, terms);
         File.Move(path + ".tmp", path);
         var index = new BlockIndex(bytes, checksum, minTime, maxTime, rows, streamEntries, rowGroups, blooms);
         var indexPath = WrittenBlock.IndexPathFor(path);
@@ -85,12 +93,13 @@ public static class BlockWriter
         }
 
         File.Move(indexPath + ".tmp", indexPath);
+        terms?.Build().WriteFor(path);
         DirectorySync.Flush(directory);
         return new WrittenBlock(id, tenant, relativePath, bytes, index);
     }
 
     private static (long Bytes, uint Checksum, List<BlockStreamRange> Streams, List<BlockIndexRowGroup> RowGroups, long Rows, List<RowGroupBlooms>? Blooms) WriteParquet(
-        string path, List<BlockStreamInput> streams, BlockWriterOptions options)
+        string path, List<BlockStreamInput> streams, BlockWriterOptions options, BlockTermCollector? terms)
     {
         var streamEntries = new List<BlockStreamRange>(streams.Count);
         var rowGroups = new List<BlockIndexRowGroup>();
@@ -119,7 +128,15 @@ public static class BlockWriter
                 foreach (var entry in stream.Entries)
                 {
                     AppendRow(batch, stream, entry);
-                    tokens?.Add(entry);
+                    if (tokens is not null)
+                    {
+                        tokens.Add(entry, terms);
+                    }
+                    else
+                    {
+                        terms?.AddEntry(entry);
+                    }
+
                     row++;
                     groupRaw += entry.Line.Length + 16;
                     groupMin = Math.Min(groupMin, entry.TimestampNanos);

@@ -1,4 +1,5 @@
 using Loggia.Core.Tokens;
+using Loggia.Storage.TermIndex;
 
 namespace Loggia.Storage.Blocks;
 
@@ -12,22 +13,28 @@ internal sealed class RowGroupTokens(double falsePositiveRate)
     private readonly TokenHashSet _metadata = new();
     private readonly RepeatedPairMemo _previousPairs = new();
 
-    public void Add(BlockEntry entry)
+    /// <summary>Adds an entry's tokens; also counts them into <paramref name="terms"/> when given (one tokenizer walk for both).</summary>
+    public void Add(BlockEntry entry, BlockTermCollector? terms)
     {
+        terms?.BeginLine(entry.TimestampNanos);
         Span<byte> scratch = stackalloc byte[Terms.MaxTermBytes];
         foreach (var term in Terms.Enumerate(entry.Line.Span, scratch))
         {
             _lines.Add(term);
+            terms?.Add(term);
         }
 
         var position = 0;
         foreach (EntryMetadata.Pair pair in entry.Metadata)
         {
-            // A pair the previous row had at the same place is in the set already.
-            if (!_previousPairs.Repeats(position++, pair.Name, pair.Value))
+            // A pair the previous row had at the same place is in the set already, and its hash is remembered.
+            var hash = _previousPairs.Hash(position++, pair.Name, pair.Value, out var repeated);
+            if (!repeated)
             {
-                _metadata.Add(Terms.HashPair(pair.Name, pair.Value));
+                _metadata.Add(hash);
             }
+
+            terms?.Add(hash);
         }
     }
 

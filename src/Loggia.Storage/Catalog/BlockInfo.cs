@@ -44,6 +44,12 @@ public sealed record BlockInfo(
     /// <summary>Extension of a block's index sidecar file.</summary>
     public const string IndexExtension = ".idx";
 
+    /// <summary>Extension of a block's term file (the term index, ADR 0005); optional: derived data.</summary>
+    public const string TermsExtension = ".terms";
+
+    /// <summary>The term file's path, relative to the data directory: <see cref="Path"/> with <c>.terms</c> instead of <c>.parquet</c>.</summary>
+    public string TermsPath => string.Concat(Path.AsSpan(0, Path.Length - DataExtension.Length), TermsExtension);
+
     /// <summary>The sidecar's path, relative to the data directory: <see cref="Path"/> with <c>.idx</c> instead of <c>.parquet</c>.</summary>
     public string IndexPath => IndexPathOf(Path);
 

@@ -7,7 +7,7 @@ namespace Loggia.Storage.Catalog;
 /// <para>
 /// Layout assumed (and written by the block writer):
 /// <c>&lt;dataDir&gt;/blocks/&lt;tenant&gt;/&lt;yyyy&gt;/&lt;mm&gt;/&lt;dd&gt;/&lt;hh&gt;/&lt;blockId&gt;.parquet</c>,
-/// its index sidecar <c>&lt;blockId&gt;.idx</c> beside it, and temporary files ending in <c>.tmp</c>
+/// its index sidecar <c>&lt;blockId&gt;.idx</c> and term file <c>&lt;blockId&gt;.terms</c> beside it, and temporary files ending in <c>.tmp</c>
 /// while a block is being written. Only the <c>blocks/</c> subtree is searched; the depth of the
 /// partition directories is not checked, a file is judged by its relative path alone.
 /// </para>
@@ -27,7 +27,7 @@ public static class OrphanFiles
     public const string TempExtension = ".tmp";
 
     /// <summary>
-    /// Full paths of the <c>.parquet</c>, <c>.idx</c> and <c>.tmp</c> files under
+    /// Full paths of the <c>.parquet</c>, <c>.idx</c>, <c>.terms</c> and <c>.tmp</c> files under
     /// <c>&lt;dataDirectory&gt;/blocks/</c> that belong to no block in <paramref name="catalogued"/>,
     /// in ordinal order. Empty when the blocks directory does not exist.
     /// </summary>
@@ -59,6 +59,7 @@ public static class OrphanFiles
         {
             known.Add(block.Path);
             known.Add(block.IndexPath);
+            known.Add(block.TermsPath);
         }
 
         var options = new EnumerationOptions
@@ -100,5 +101,6 @@ public static class OrphanFiles
     private static bool IsBlockFile(string file) =>
         file.EndsWith(BlockInfo.DataExtension, StringComparison.Ordinal)
         || file.EndsWith(BlockInfo.IndexExtension, StringComparison.Ordinal)
+        || file.EndsWith(BlockInfo.TermsExtension, StringComparison.Ordinal)
         || file.EndsWith(TempExtension, StringComparison.Ordinal);
 }

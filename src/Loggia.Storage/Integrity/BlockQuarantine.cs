@@ -38,6 +38,7 @@ public static class BlockQuarantine
         {
             Move(root, block.Path);
             Move(root, block.IndexPath);
+            Move(root, block.TermsPath);
         }
 
         var ids = new List<string>(chosen.Count);

@@ -123,6 +123,7 @@ public sealed class BlockReplacement
         var due = _time.GetUtcNow() + _deleteDelay;
         _pendingDeletes.Enqueue((due, Path.Combine(_dataDirectory, block.Path)));
         _pendingDeletes.Enqueue((due, Path.Combine(_dataDirectory, block.IndexPath)));
+        _pendingDeletes.Enqueue((due, Path.Combine(_dataDirectory, block.TermsPath)));
     }
 
     private void DeleteUnpublished(WrittenBlock block)
@@ -130,6 +131,7 @@ public sealed class BlockReplacement
         var parquet = Path.Combine(_dataDirectory, block.RelativePath);
         File.Delete(parquet);
         File.Delete(WrittenBlock.IndexPathFor(parquet));
+        File.Delete(TermIndex.BlockTerms.PathFor(parquet));
     }
 
     /// <summary>Deletes the files of removed blocks whose delete delay is over; returns how many were deleted.</summary>

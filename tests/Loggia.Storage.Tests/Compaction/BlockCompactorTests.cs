@@ -58,7 +58,7 @@ public sealed class BlockCompactorTests : IAsyncLifetime, IDisposable
 
         // The inputs stay on disk for queries that listed them, until the delete delay is over.
         Assert.All(published, b => Assert.True(File.Exists(_directory.File(b.Path))));
-        Assert.Equal(10, compactor.PendingDeletes);
+        Assert.Equal(15, compactor.PendingDeletes); // per block: data file, sidecar, term file
         Assert.Equal(0, await compactor.RunAsync(CancellationToken.None));
     }
 
