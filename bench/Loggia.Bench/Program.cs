@@ -26,6 +26,11 @@ if (args is ["ingest-stages", .. var stageArgs])
     return Loggia.Bench.Ingest.IngestStages.Run(stageArgs);
 }
 
+if (args is ["needle", .. var needleArgs])
+{
+    return await Loggia.Bench.Needle.NeedleBenchmark.RunAsync(needleArgs);
+}
+
 if (args is ["ingest", .. var rest])
 {
     return await Loggia.Bench.Ingest.IngestLoad.RunAsync(rest);

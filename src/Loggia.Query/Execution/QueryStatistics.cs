@@ -28,6 +28,9 @@ public sealed record QueryStatistics
     /// <summary>Block row groups the scans considered (in a chosen stream and the time range), read or skipped by blooms.</summary>
     public long BlockRowGroups { get; init; }
 
+    /// <summary>Compressed Parquet bytes of the block row groups decoded (Loki's <c>store.chunk.compressedBytes</c>).</summary>
+    public long BlockBytesRead { get; init; }
+
     /// <summary>Of <see cref="BlockRowGroups"/>, those skipped because a token bloom filter ruled out a required token.</summary>
     public long BlockRowGroupsSkippedByBloom { get; init; }
 
@@ -41,6 +44,7 @@ public sealed record QueryStatistics
     public QueryStatistics WithBlockScans(Loggia.Storage.Blocks.BlockScanStatistics? scans) => scans is null ? this : this with
     {
         BlockRowGroups = scans.RowGroupsRead + scans.RowGroupsSkippedByBloom,
+        BlockBytesRead = scans.BytesRead,
         BlockRowGroupsSkippedByBloom = scans.RowGroupsSkippedByBloom,
         BlockBytesSkippedByBloom = scans.BytesSkippedByBloom,
         UsedBloomFilters = scans.RowGroupsTestedByBloom > 0,

@@ -261,7 +261,7 @@ public static class LokiResponseWriter
         w.WriteNumber("headChunkLines", 0);
         w.WriteNumber("decompressedBytes", s?.TotalBytesProcessed ?? 0);
         w.WriteNumber("decompressedLines", s?.TotalLinesProcessed ?? 0);
-        w.WriteNumber("compressedBytes", 0);
+        w.WriteNumber("compressedBytes", s?.BlockBytesRead ?? 0);
         w.WriteNumber("totalDuplicates", s?.TotalDuplicates ?? 0);
         w.WriteNumber("postFilterLines", s?.TotalPostFilterLines ?? 0);
         w.WriteNumber("headChunkStructuredMetadataBytes", 0);

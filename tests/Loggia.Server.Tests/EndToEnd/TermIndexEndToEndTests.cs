@@ -72,6 +72,10 @@ public sealed class TermIndexEndToEndTests
         Assert.Equal(Lines(all).Where(l => l.Contains(" txn-4f3a9 ", StringComparison.Ordinal)), Lines(needle));
         Assert.Equal([Needle], Lines(needle));
 
+        // Loki's querier.store.chunk.compressedBytes: the Parquet bytes decoded — one block's for the needle.
+        static long Compressed(JsonElement json) => json.GetProperty("data").GetProperty("stats").GetProperty("querier").GetProperty("store").GetProperty("chunk").GetProperty("compressedBytes").GetInt64();
+        Assert.InRange(Compressed(needle), 1, Compressed(all) / (blocks / 2));
+
         // The sources the query opens: the head and the one block of day 1, hour 5.
         var sources = server.App.Services.GetRequiredService<QuerySources>();
         var selector = LogQLParser.ParseLogSelector("{app=\"api\"} |= \" txn-4f3a9 \"");
