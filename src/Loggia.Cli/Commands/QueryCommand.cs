@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Loggia.Core.Units;
 
 namespace Loggia.Cli.Commands;
 
@@ -23,19 +22,16 @@ internal static class QueryCommand
             return 2;
         }
 
-        if (!DurationParser.TryParse(flags.Get("since", "1h"), out var since))
+        if (!CliTimeRange.TryParse(flags, "1h", DateTimeOffset.UtcNow, out var range, out var error))
         {
-            await stderr.WriteLineAsync($"invalid -since '{flags.Get("since", "")}'");
+            await stderr.WriteLineAsync(error);
             return 2;
         }
 
-        var now = DateTimeOffset.UtcNow;
-        var to = flags.Get("to", "") is { Length: > 0 } toText ? DateTimeOffset.Parse(toText, CultureInfo.InvariantCulture) : now;
-        var from = flags.Get("from", "") is { Length: > 0 } fromText ? DateTimeOffset.Parse(fromText, CultureInfo.InvariantCulture) : to - since;
         var output = flags.Get("o", flags.Get("output", "default"));
         using var client = CliHttp.CreateClient(flags);
         var url = string.Create(CultureInfo.InvariantCulture,
-            $"/loki/api/v1/query_range?query={Uri.EscapeDataString(flags.Positional[0])}&limit={flags.Get("limit", "30")}&start={from.ToUnixTimeMilliseconds() * 1_000_000}&end={to.ToUnixTimeMilliseconds() * 1_000_000}&direction={(flags.Has("forward") ? "forward" : "backward")}");
+            $"/loki/api/v1/query_range?query={Uri.EscapeDataString(flags.Positional[0])}&limit={flags.Get("limit", "30")}&start={range.FromNanos}&end={range.ToNanos}&direction={(flags.Has("forward") ? "forward" : "backward")}");
         using var response = await client.GetAsync(url);
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)

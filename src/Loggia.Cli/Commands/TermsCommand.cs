@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Loggia.Core.Units;
 
 namespace Loggia.Cli.Commands;
 
@@ -26,18 +25,15 @@ internal static class TermsCommand
             return 2;
         }
 
-        if (!DurationParser.TryParse(flags.Get("since", "7d"), out var since))
+        if (!CliTimeRange.TryParse(flags, "7d", DateTimeOffset.UtcNow, out var range, out var error))
         {
-            await stderr.WriteLineAsync($"invalid -since '{flags.Get("since", "")}'");
+            await stderr.WriteLineAsync(error);
             return 2;
         }
 
-        var now = DateTimeOffset.UtcNow;
-        var to = flags.Get("to", "") is { Length: > 0 } toText ? DateTimeOffset.Parse(toText, CultureInfo.InvariantCulture) : now;
-        var from = flags.Get("from", "") is { Length: > 0 } fromText ? DateTimeOffset.Parse(fromText, CultureInfo.InvariantCulture) : to - since;
         using var client = CliHttp.CreateClient(flags);
         var url = string.Create(CultureInfo.InvariantCulture,
-            $"/loggia/api/v1/terms/histogram?terms={Uri.EscapeDataString(string.Join(',', flags.Positional))}&step={Uri.EscapeDataString(flags.Get("step", "1d"))}&start={from.ToUnixTimeMilliseconds() * 1_000_000}&end={to.ToUnixTimeMilliseconds() * 1_000_000}");
+            $"/loggia/api/v1/terms/histogram?terms={Uri.EscapeDataString(string.Join(',', flags.Positional))}&step={Uri.EscapeDataString(flags.Get("step", "1d"))}&start={range.FromNanos}&end={range.ToNanos}");
         using var response = await client.GetAsync(url);
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
