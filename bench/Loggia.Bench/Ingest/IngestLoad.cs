@@ -19,13 +19,13 @@ internal static class IngestLoad
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var serverDll = Option(args, "--server", "");
+        var serverDll = BenchArgs.Option(args, "--server", "");
         if (serverDll.Length > 0)
         {
             return await RunWithOwnServerAsync(serverDll, args);
         }
 
-        var (code, _, _) = await RunLoadAsync(Option(args, "--url", "http://127.0.0.1:3100"), args, serverCpu: null);
+        var (code, _, _) = await RunLoadAsync(BenchArgs.Option(args, "--url", "http://127.0.0.1:3100"), args, serverCpu: null);
         return code;
     }
 
@@ -37,7 +37,7 @@ internal static class IngestLoad
     private static async Task<int> RunWithOwnServerAsync(string serverDll, string[] args)
     {
         var data = Directory.CreateTempSubdirectory("loggia-bench-").FullName;
-        var serverFlags = Option(args, "--server-flags", "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var serverFlags = BenchArgs.Option(args, "--server-flags", "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         try
         {
             long peakRss;
@@ -97,12 +97,12 @@ internal static class IngestLoad
 
     private static async Task<(int Code, long Lines, long Bytes)> RunLoadAsync(string url, string[] args, Func<TimeSpan>? serverCpu)
     {
-        var connections = int.Parse(Option(args, "--connections", "8"), CultureInfo.InvariantCulture);
-        var batch = int.Parse(Option(args, "--batch", "1000"), CultureInfo.InvariantCulture);
-        var seconds = double.Parse(Option(args, "--seconds", "30"), CultureInfo.InvariantCulture);
-        var streamsPerPush = int.Parse(Option(args, "--streams", "4"), CultureInfo.InvariantCulture);
-        var tenant = Option(args, "--tenant", "");
-        var otlp = Option(args, "--protocol", "loki") == "otlp";
+        var connections = int.Parse(BenchArgs.Option(args, "--connections", "8"), CultureInfo.InvariantCulture);
+        var batch = int.Parse(BenchArgs.Option(args, "--batch", "1000"), CultureInfo.InvariantCulture);
+        var seconds = double.Parse(BenchArgs.Option(args, "--seconds", "30"), CultureInfo.InvariantCulture);
+        var streamsPerPush = int.Parse(BenchArgs.Option(args, "--streams", "4"), CultureInfo.InvariantCulture);
+        var tenant = BenchArgs.Option(args, "--tenant", "");
+        var otlp = BenchArgs.Option(args, "--protocol", "loki") == "otlp";
         if (!url.StartsWith("http://127.", StringComparison.Ordinal) && !url.StartsWith("http://localhost", StringComparison.Ordinal) && !url.StartsWith("http://[::1]", StringComparison.Ordinal))
         {
             Console.Error.WriteLine("the load generator only targets a server on this machine (127.0.0.0/8, localhost, [::1])");
@@ -266,12 +266,6 @@ internal static class IngestLoad
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 
     private sealed class WorkerResult
     {

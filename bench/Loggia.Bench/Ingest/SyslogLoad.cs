@@ -24,16 +24,16 @@ internal static partial class SyslogLoad
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var serverDll = Option(args, "--server", "");
+        var serverDll = BenchArgs.Option(args, "--server", "");
         if (serverDll.Length == 0)
         {
             Console.Error.WriteLine("usage: syslog --server <Loggia.Cli.dll> [--connections 8] [--seconds 10] [--runs 3]");
             return 2;
         }
 
-        var connections = int.Parse(Option(args, "--connections", "8"), CultureInfo.InvariantCulture);
-        var seconds = double.Parse(Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
-        var runs = int.Parse(Option(args, "--runs", "3"), CultureInfo.InvariantCulture);
+        var connections = int.Parse(BenchArgs.Option(args, "--connections", "8"), CultureInfo.InvariantCulture);
+        var seconds = double.Parse(BenchArgs.Option(args, "--seconds", "10"), CultureInfo.InvariantCulture);
+        var runs = int.Parse(BenchArgs.Option(args, "--runs", "3"), CultureInfo.InvariantCulture);
         var templates = LogTemplates.Load();
         var rates = new List<double>();
         for (var run = 0; run < runs; run++)
@@ -169,12 +169,6 @@ internal static partial class SyslogLoad
 
         socket.Shutdown(SocketShutdown.Send);
         return sent;
-    }
-
-    private static string Option(string[] args, string name, string fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
     [GeneratedRegex("^loggia_distributor_lines_received_total\\{[^}]*\\} ([0-9]+)", RegexOptions.Multiline)]
