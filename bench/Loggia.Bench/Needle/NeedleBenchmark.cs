@@ -116,6 +116,8 @@ internal static class NeedleBenchmark
                 }
             }
 
+            // Term files are build input only: sealing the (past) days deletes them, so measure them before.
+            figures.TermFileBytesBeforeSeal = Directory.EnumerateFiles(indexed, "*" + BlockInfo.TermsExtension, SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
             using var termIndex = new TermHourIndex(indexed);
             var started = Stopwatch.GetTimestamp();
             figures.Segments = await termIndex.RefreshAsync(indexedCatalog, DateTimeOffset.UtcNow, TimeSpan.Zero, CancellationToken.None);
@@ -242,6 +244,8 @@ internal static class NeedleBenchmark
 
         public double SegmentSeconds { get; set; }
 
+        public long TermFileBytesBeforeSeal { get; set; }
+
         /// <summary>Extra write CPU of the indexed configuration (blocks + term segments) over the plain one, in percent.</summary>
         public double CostPercent => 100.0 * ((IndexedSeconds.Sum() + SegmentSeconds) / PlainSeconds.Sum() - 1);
 
@@ -252,7 +256,8 @@ internal static class NeedleBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"written: {Lines:N0} lines, {LineBytes / 1e9:F2} GB of line text; writer CPU without indexes {plain:F1} s ({Lines / plain / 1e6:F2} M lines/s), " +
                 $"with indexes {indexed:F1} s ({Lines / indexed / 1e6:F2} M lines/s) + term segments {SegmentSeconds:F1} s ({Segments} segments); " +
-                $"per block median {Median(PlainSeconds) * 1e3:F0} / {Median(IndexedSeconds) * 1e3:F0} ms; indexing adds {CostPercent:F1} % write CPU"));
+                $"per block median {Median(PlainSeconds) * 1e3:F0} / {Median(IndexedSeconds) * 1e3:F0} ms; indexing adds {CostPercent:F1} % write CPU; " +
+                $"block term files before the days were sealed {TermFileBytesBeforeSeal / 1e6:F1} MB"));
         }
     }
 

@@ -45,8 +45,32 @@ public ref struct TermEnumerator
     /// <summary>Advances to the next term.</summary>
     public bool MoveNext()
     {
+        // A run without a letter (a number) is not a term: skip it without hashing.
+        while (NextRun(out var folded, out var hasLetter))
+        {
+            if (hasLetter)
+            {
+                Current = folded < 0
+                    ? XxHash64.Hash(_text.Slice(Start, Math.Min(Length, Terms.MaxTermBytes)))
+                    : XxHash64.Hash(_scratch[..folded]);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Finds the next run of letters and digits and sets <see cref="Start"/> and <see cref="Length"/>;
+    /// <paramref name="folded"/> is the length of its lower-cased form in the scratch buffer, or -1 when the text
+    /// itself is lower-case ASCII and is hashed where it is.
+    /// </summary>
+    private bool NextRun(out int folded, out bool hasLetter)
+    {
         var text = _text;
         var i = _position;
+        folded = -1;
+        hasLetter = false;
         // Skip separators.
         while (i < text.Length)
         {
@@ -81,6 +105,8 @@ public ref struct TermEnumerator
         // Most terms are lower-case ASCII already: such a term is hashed where it is, without folding a copy.
         while (i < text.Length && IsLowerAsciiWord(text[i]))
         {
+            // Digits sort below letters.
+            hasLetter |= text[i] >= (byte)'a';
             i++;
         }
 
@@ -88,7 +114,6 @@ public ref struct TermEnumerator
         {
             Start = start;
             Length = i - start;
-            Current = XxHash64.Hash(text.Slice(start, Math.Min(Length, Terms.MaxTermBytes)));
             _position = i;
             return true;
         }
@@ -107,6 +132,7 @@ public ref struct TermEnumerator
                     break;
                 }
 
+                hasLetter |= b >= (byte)'A';
                 if (!full)
                 {
                     if (length < Terms.MaxTermBytes)
@@ -128,6 +154,7 @@ public ref struct TermEnumerator
                 break;
             }
 
+            hasLetter |= Rune.IsLetter(rune);
             if (!full)
             {
                 var lower = Rune.ToLowerInvariant(rune);
@@ -147,7 +174,7 @@ public ref struct TermEnumerator
 
         Start = start;
         Length = i - start;
-        Current = XxHash64.Hash(_scratch[..length]);
+        folded = length;
         _position = i;
         return true;
     }

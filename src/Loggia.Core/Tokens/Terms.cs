@@ -6,14 +6,22 @@ namespace Loggia.Core.Tokens;
 
 /// <summary>
 /// The token definition shared by the block writer (bloom filters) and the query planner (required tokens).
-/// A term is a maximal run of Unicode letters and digits in UTF-8 text, lower-cased rune by rune with the invariant
-/// culture and hashed with XXH64 (seed 0) over its lower-cased UTF-8 bytes. Format: docs/formats/tokens.md.
+/// A term is a maximal run of Unicode letters and digits in UTF-8 text that holds at least one letter (numbers are not
+/// terms: ADR 0006), lower-cased rune by rune with the invariant culture and hashed with XXH64 (seed 0) over its
+/// lower-cased UTF-8 bytes. Format: docs/formats/tokens.md.
 /// </summary>
 /// <remarks>Hashes are persisted in block sidecars: changing anything here needs a new <see cref="Version"/>.</remarks>
 public static class Terms
 {
     /// <summary>The definition's version, written next to every filter built from it.</summary>
-    public const byte Version = 1;
+    public const byte Version = 2;
+
+    /// <summary>
+    /// Whether filters and term data built with token definition <paramref name="version"/> can answer for this one.
+    /// Version 1 also made terms of numbers; its hashes of every other term are the same, so its data holds a superset
+    /// of this version's terms and never rules out a match.
+    /// </summary>
+    public static bool IsReadable(byte version) => version is 1 or Version;
 
     /// <summary>
     /// Terms are hashed over at most this many lower-cased bytes (whole runes only): longer runs are hashed by their

@@ -72,7 +72,7 @@ public sealed class TermQuery
 
             if (own.Count == 0)
             {
-                error = $"terms: '{terms[t]}' has no letters or digits to search for";
+                error = $"terms: '{terms[t]}' has no word to search for (numbers alone are not indexed; query for them instead)";
                 return false;
             }
 

@@ -229,7 +229,7 @@ public sealed class BlockIndex
     private static List<RowGroupBlooms>? ReadBlooms(ReadOnlyMemory<byte> payload, string? path)
     {
         var reader = new SpanReader(payload.Span, path);
-        if (reader.Byte() != Terms.Version)
+        if (!Terms.IsReadable(reader.Byte()))
         {
             return null;
         }

@@ -97,7 +97,7 @@ public sealed class BlockTerms(IReadOnlyList<BlockTermsHour> hours)
             throw new InvalidDataException("term file checksum mismatch");
         }
 
-        if (BinaryPrimitives.ReadUInt32LittleEndian(body[8..]) != FormatVersion || body[12] != Terms.Version)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(body[8..]) != FormatVersion || !Terms.IsReadable(body[12]))
         {
             throw new InvalidDataException("term file of an unknown version");
         }

@@ -9,12 +9,14 @@ using Microsoft.Win32.SafeHandles;
 namespace Loggia.Storage.TermIndex;
 
 /// <summary>
-/// One tenant-day of the term index (<c>terms/&lt;tenant&gt;/&lt;yyyy-MM-dd&gt;.tix</c>): for every term hash of the
-/// day, a 24-bit mask of the hours holding it and the line count per such hour, merged from the term files of the
-/// blocks listed in its footer. Records are sorted by hash and cut into chunks, each with its own CRC32C and listed in
-/// the footer by first hash, so a lookup reads the footer and one chunk per hash, never the whole file. A segment is
-/// trusted for a block only when it lists that block; for a whole day only when it lists exactly the catalog's blocks
-/// of the day. Format: docs/formats/terms.md.
+/// One tenant-day of the term index (<c>terms/&lt;tenant&gt;/&lt;yyyy-MM-dd&gt;.tix</c>), merged from the term files of
+/// the blocks listed in its footer. An hour holding a term hash on a single line (fresh ids: most of the distinct
+/// terms, ADR 0006) is a (hash, hour) pair in a blocked Bloom filter, counted as one line; the hours holding it on more
+/// lines are its record: a 24-bit mask of those hours and the line count of each.
+/// Records are sorted by hash and cut into chunks, the filter into pages; each chunk and page has its own CRC32C, so a
+/// lookup reads the footer, one chunk and at most one page per hash, never the whole file. A segment is trusted for a
+/// block only when it lists that block; for a whole day only when it lists exactly the catalog's blocks of the day.
+/// Format: docs/formats/terms.md.
 /// </summary>
 public sealed class TermDaySegment : IDisposable
 {
@@ -22,25 +24,38 @@ public sealed class TermDaySegment : IDisposable
     public const string Extension = ".tix";
 
     private static readonly byte[] Magic = "LGTIX001"u8.ToArray();
-    private const uint FormatVersion = 1;
+    private const uint FormatVersion = 2;
     private const int RecordsPerChunk = 1024;
+
+    /// <summary>Filter blocks per checksummed page (4 KiB).</summary>
+    private const int PageBlocks = 64;
+
+    /// <summary>Bits per single-line pair: about 1 % false positives per probed hour, as the row-group filters.</summary>
+    private const int SingleLineBitsPerEntry = 10;
+    private const int FooterMinimum = 47;
 
     // Kept open from the footer read to the last lookup: a refresh renaming a new segment over this one cannot mix the
     // old footer with the new file's chunks.
     private readonly SafeFileHandle _handle;
     private readonly ChunkRef[] _chunks;
+    private readonly SingleLineFilter _singles;
 
-    private TermDaySegment(SafeFileHandle handle, long day, Dictionary<string, uint> blocks, HashSet<string> unindexed, ChunkRef[] chunks)
+    private TermDaySegment(SafeFileHandle handle, long day, bool isSealed, Dictionary<string, uint> blocks, HashSet<string> unindexed, ChunkRef[] chunks, SingleLineFilter singles)
     {
         _handle = handle;
         Day = day;
+        Sealed = isSealed;
         Blocks = blocks;
         Unindexed = unindexed;
         _chunks = chunks;
+        _singles = singles;
     }
 
     /// <summary>Days since the epoch.</summary>
     public long Day { get; }
+
+    /// <summary>Whether it was built after the day settled, so its blocks' term files could be deleted (ADR 0006).</summary>
+    public bool Sealed { get; }
 
     /// <summary>Every block the segment was built from, with the mask of the day's hours it has entries in (bit i: hour i).</summary>
     public IReadOnlyDictionary<string, uint> Blocks { get; }
@@ -50,14 +65,18 @@ public sealed class TermDaySegment : IDisposable
 
     private readonly record struct ChunkRef(ulong FirstHash, long Offset, int Length, int Records, uint Crc);
 
+    /// <summary>Where the single-line filter lies: <paramref name="Blocks"/> 0 when the day has no single-line term.</summary>
+    private readonly record struct SingleLineFilter(long Offset, int Blocks, int BitsPerEntry, long Entries);
+
     /// <summary>The input of one block to <see cref="Write"/>: null <paramref name="Terms"/> when its term data was unreadable.</summary>
     public readonly record struct Input(string BlockId, BlockTerms? Terms);
 
     /// <summary>
     /// Writes the segment of <paramref name="day"/> from <paramref name="blocks"/> (every block overlapping the day)
     /// to <paramref name="path"/>: temporary name, fsync, rename, directory fsync — readers see the old or the new one.
+    /// <paramref name="isSealed"/> marks a segment built after the day settled.
     /// </summary>
-    public static void Write(string path, long day, IReadOnlyList<Input> blocks)
+    public static void Write(string path, long day, IReadOnlyList<Input> blocks, bool isSealed = false)
     {
         ArgumentNullException.ThrowIfNull(blocks);
         var firstHour = TermHours.FirstHourOf(day);
@@ -88,8 +107,10 @@ public sealed class TermDaySegment : IDisposable
         using (var file = new FileStream(path + ".tmp", FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
             file.Write(Magic);
-            WriteRecords(file, cursors, chunks);
-            var footer = Footer(day, masks, chunks);
+            var singles = new SingleLines();
+            var offset = WriteRecords(file, cursors, chunks, singles);
+            var filter = WriteSingleLineFilter(file, offset, singles);
+            var footer = Footer(day, isSealed, masks, chunks, filter);
             file.Write(footer);
             Span<byte> trailer = stackalloc byte[12];
             BinaryPrimitives.WriteInt32LittleEndian(trailer, footer.Length);
@@ -102,7 +123,8 @@ public sealed class TermDaySegment : IDisposable
         DirectorySync.Flush(directory);
     }
 
-    private static void WriteRecords(FileStream file, List<(BlockTermsHour Hour, int Bit)> cursors, List<ChunkRef> chunks)
+    /// <summary>Writes the records of the hashes on two or more lines; collects the others into <paramref name="singles"/>. Returns the end offset.</summary>
+    private static long WriteRecords(FileStream file, List<(BlockTermsHour Hour, int Bit)> cursors, List<ChunkRef> chunks, SingleLines singles)
     {
         // k-way merge of the hours' sorted hash lists; blocks of the same hour add up.
         var positions = new int[cursors.Count];
@@ -114,7 +136,7 @@ public sealed class TermDaySegment : IDisposable
 
         var counts = new uint[TermHours.HoursPerDay];
         var chunk = new MemoryStream();
-        Span<byte> record = stackalloc byte[12 + (4 * TermHours.HoursPerDay)];
+        Span<byte> record = stackalloc byte[12 + (5 * TermHours.HoursPerDay)];
         ulong chunkFirst = 0;
         var chunkRecords = 0;
         long offset = Magic.Length;
@@ -134,20 +156,41 @@ public sealed class TermDaySegment : IDisposable
                 }
             }
 
+            // An hour holding the hash on one line is a filter pair; the hours with more lines keep exact counts.
+            uint recordMask = 0;
+            for (var bit = 0; bit < TermHours.HoursPerDay; bit++)
+            {
+                if ((mask & (1u << bit)) != 0)
+                {
+                    if (counts[bit] == 1)
+                    {
+                        singles.Add(hash, bit);
+                    }
+                    else
+                    {
+                        recordMask |= 1u << bit;
+                    }
+                }
+            }
+
+            if (recordMask == 0)
+            {
+                continue;
+            }
+
             if (chunkRecords == 0)
             {
                 chunkFirst = hash;
             }
 
             BinaryPrimitives.WriteUInt64LittleEndian(record, hash);
-            BinaryPrimitives.WriteUInt32LittleEndian(record[8..], mask);
+            BinaryPrimitives.WriteUInt32LittleEndian(record[8..], recordMask);
             var length = 12;
             for (var bit = 0; bit < TermHours.HoursPerDay; bit++)
             {
-                if ((mask & (1u << bit)) != 0)
+                if ((recordMask & (1u << bit)) != 0)
                 {
-                    BinaryPrimitives.WriteUInt32LittleEndian(record[length..], counts[bit]);
-                    length += 4;
+                    length += WriteVarint(record[length..], counts[bit]);
                 }
             }
 
@@ -161,8 +204,71 @@ public sealed class TermDaySegment : IDisposable
 
         if (chunkRecords > 0)
         {
-            Flush(file, chunk, chunkFirst, chunkRecords, offset, chunks);
+            offset = Flush(file, chunk, chunkFirst, chunkRecords, offset, chunks);
         }
+
+        return offset;
+    }
+
+    private static SingleLineFilter WriteSingleLineFilter(FileStream file, long offset, SingleLines singles)
+    {
+        if (singles.Count == 0)
+        {
+            return new SingleLineFilter(offset, 0, SingleLineBitsPerEntry, 0);
+        }
+
+        var filter = new TermHourBloom(TermHourBloom.BlocksFor(singles.Count, SingleLineBitsPerEntry), SingleLineBitsPerEntry);
+        for (var i = 0; i < singles.Count; i++)
+        {
+            filter.Add(singles.Hashes[i], singles.Hours[i]);
+        }
+
+        var bytes = filter.Bytes;
+        Span<byte> crc = stackalloc byte[4];
+        for (var page = 0; page < bytes.Length; page += PageBlocks * TermHourBloom.BlockBytes)
+        {
+            var data = bytes.Slice(page, Math.Min(PageBlocks * TermHourBloom.BlockBytes, bytes.Length - page));
+            file.Write(data);
+            BinaryPrimitives.WriteUInt32LittleEndian(crc, Crc32C.Compute(data));
+            file.Write(crc);
+        }
+
+        return new SingleLineFilter(offset, bytes.Length / TermHourBloom.BlockBytes, SingleLineBitsPerEntry, singles.Count);
+    }
+
+    /// <summary>LEB128: seven bits a byte, low first; line counts are mostly one byte.</summary>
+    private static int WriteVarint(Span<byte> destination, uint value)
+    {
+        var n = 0;
+        while (value >= 0x80)
+        {
+            destination[n++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+
+        destination[n++] = (byte)value;
+        return n;
+    }
+
+    private static uint ReadVarint(ReadOnlySpan<byte> source, ref int position)
+    {
+        uint value = 0;
+        for (var shift = 0; shift < 35; shift += 7)
+        {
+            if (position >= source.Length)
+            {
+                throw new InvalidDataException("term segment chunk truncated");
+            }
+
+            var b = source[position++];
+            value |= (uint)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return value;
+            }
+        }
+
+        throw new InvalidDataException("term segment count malformed");
     }
 
     private static long Flush(FileStream file, MemoryStream chunk, ulong first, int records, long offset, List<ChunkRef> chunks)
@@ -174,15 +280,16 @@ public sealed class TermDaySegment : IDisposable
         return offset + bytes.Length;
     }
 
-    private static byte[] Footer(long day, List<(string Id, uint Mask, bool Unindexed)> blocks, List<ChunkRef> chunks)
+    private static byte[] Footer(long day, bool isSealed, List<(string Id, uint Mask, bool Unindexed)> blocks, List<ChunkRef> chunks, SingleLineFilter filter)
     {
         var output = new MemoryStream();
         Span<byte> b = stackalloc byte[32];
         BinaryPrimitives.WriteUInt32LittleEndian(b, FormatVersion);
         b[4] = Terms.Version;
         BinaryPrimitives.WriteInt64LittleEndian(b[5..], day);
-        BinaryPrimitives.WriteInt32LittleEndian(b[13..], blocks.Count);
-        output.Write(b[..17]);
+        b[13] = isSealed ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteInt32LittleEndian(b[14..], blocks.Count);
+        output.Write(b[..18]);
         foreach (var (id, mask, unindexed) in blocks)
         {
             var name = Encoding.UTF8.GetBytes(id);
@@ -206,6 +313,11 @@ public sealed class TermDaySegment : IDisposable
             output.Write(b[..28]);
         }
 
+        BinaryPrimitives.WriteInt64LittleEndian(b, filter.Offset);
+        BinaryPrimitives.WriteInt32LittleEndian(b[8..], filter.Blocks);
+        b[12] = (byte)filter.BitsPerEntry;
+        BinaryPrimitives.WriteInt64LittleEndian(b[13..], filter.Entries);
+        output.Write(b[..21]);
         BinaryPrimitives.WriteUInt32LittleEndian(b, Crc32C.Compute(output.GetBuffer().AsSpan(0, (int)output.Length)));
         output.Write(b[..4]);
         return output.ToArray();
@@ -242,7 +354,7 @@ public sealed class TermDaySegment : IDisposable
     private static TermDaySegment Read(SafeFileHandle handle)
     {
         var length = RandomAccess.GetLength(handle);
-        if (length < Magic.Length + 12 + 21)
+        if (length < Magic.Length + 12 + FooterMinimum)
         {
             throw new InvalidDataException("term segment truncated");
         }
@@ -250,7 +362,7 @@ public sealed class TermDaySegment : IDisposable
         Span<byte> trailer = stackalloc byte[12];
         RandomAccess.Read(handle, trailer, length - 12);
         var footerLength = BinaryPrimitives.ReadInt32LittleEndian(trailer);
-        if (!trailer[4..].SequenceEqual(Magic) || footerLength < 25 || footerLength > length - Magic.Length - 12)
+        if (!trailer[4..].SequenceEqual(Magic) || footerLength < FooterMinimum || footerLength > length - Magic.Length - 12)
         {
             throw new InvalidDataException("term segment trailer damaged");
         }
@@ -263,14 +375,15 @@ public sealed class TermDaySegment : IDisposable
             throw new InvalidDataException("term segment footer checksum mismatch");
         }
 
-        if (BinaryPrimitives.ReadUInt32LittleEndian(body) != FormatVersion || body[4] != Terms.Version)
+        if (BinaryPrimitives.ReadUInt32LittleEndian(body) != FormatVersion || !Terms.IsReadable(body[4]))
         {
             throw new InvalidDataException("term segment of an unknown version");
         }
 
         var day = BinaryPrimitives.ReadInt64LittleEndian(body[5..]);
-        var count = BinaryPrimitives.ReadInt32LittleEndian(body[13..]);
-        var p = 17;
+        var isSealed = body[13] != 0;
+        var count = BinaryPrimitives.ReadInt32LittleEndian(body[14..]);
+        var p = 18;
         var blocks = new Dictionary<string, uint>(StringComparer.Ordinal);
         var unindexed = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < count; i++)
@@ -298,46 +411,102 @@ public sealed class TermDaySegment : IDisposable
             p += 28;
         }
 
-        return p == body.Length ? new TermDaySegment(handle, day, blocks, unindexed, chunks) : throw new InvalidDataException("term segment footer has trailing bytes");
+        var f = body.Slice(p, 21);
+        var filter = new SingleLineFilter(BinaryPrimitives.ReadInt64LittleEndian(f), BinaryPrimitives.ReadInt32LittleEndian(f[8..]), f[12], BinaryPrimitives.ReadInt64LittleEndian(f[13..]));
+        p += 21;
+        if (filter.Blocks < 0 || filter.BitsPerEntry < 1 || filter.Offset < Magic.Length || filter.Offset + PagedLength(filter.Blocks) > length - 12 - footerLength)
+        {
+            throw new InvalidDataException("term segment filter out of bounds");
+        }
+
+        return p == body.Length
+            ? new TermDaySegment(handle, day, isSealed, blocks, unindexed, chunks, filter)
+            : throw new InvalidDataException("term segment footer has trailing bytes");
     }
 
     /// <summary>
     /// Per hash of <paramref name="hashes"/>, its hour mask (bit i: hour i of the day) and the line counts of those
-    /// hours (index = hour of the day; 0 elsewhere). Throws <see cref="InvalidDataException"/> when a chunk is damaged.
+    /// hours (index = hour of the day; 0 elsewhere). A hash without a record is looked up in the single-line filter:
+    /// each hour it may hold counts one line. Throws <see cref="InvalidDataException"/> when a chunk or page is damaged.
     /// </summary>
     public (uint Mask, uint[] Lines)[] Lookup(IReadOnlyList<ulong> hashes)
     {
         ArgumentNullException.ThrowIfNull(hashes);
         var result = new (uint Mask, uint[] Lines)[hashes.Count];
-        var cache = new Dictionary<int, byte[]>();
+        var cache = new Dictionary<long, byte[]>();
         for (var h = 0; h < hashes.Count; h++)
         {
             var hash = hashes[h];
             result[h] = (0, new uint[TermHours.HoursPerDay]);
             var c = ChunkOf(hash);
-            if (c < 0)
+            if (c >= 0)
             {
-                continue;
+                FindRecord(c, hash, cache, ref result[h]);
             }
 
-            if (!cache.TryGetValue(c, out var bytes))
-            {
-                var chunk = _chunks[c];
-                bytes = new byte[chunk.Length];
-                ReadExactly(_handle, bytes, chunk.Offset);
-                if (Crc32C.Compute(bytes) != chunk.Crc)
-                {
-                    throw new InvalidDataException("term segment chunk checksum mismatch");
-                }
-
-                cache[c] = bytes;
-            }
-
-            Find(bytes, _chunks[c].Records, hash, ref result[h]);
+            // The hours holding it on one line are in the filter, whether or not it has a record.
+            FindSingleLine(hash, cache, ref result[h]);
         }
 
         return result;
     }
+
+    private bool FindRecord(int c, ulong hash, Dictionary<long, byte[]> cache, ref (uint Mask, uint[] Lines) result)
+    {
+        if (!cache.TryGetValue(c, out var bytes))
+        {
+            var chunk = _chunks[c];
+            bytes = new byte[chunk.Length];
+            ReadExactly(_handle, bytes, chunk.Offset);
+            if (Crc32C.Compute(bytes) != chunk.Crc)
+            {
+                throw new InvalidDataException("term segment chunk checksum mismatch");
+            }
+
+            cache[c] = bytes;
+        }
+
+        return Find(bytes, _chunks[c].Records, hash, ref result);
+    }
+
+    private void FindSingleLine(ulong hash, Dictionary<long, byte[]> cache, ref (uint Mask, uint[] Lines) result)
+    {
+        if (_singles.Blocks == 0)
+        {
+            return;
+        }
+
+        var block = TermHourBloom.BlockOf(hash, _singles.Blocks);
+        var page = block / PageBlocks;
+        // Pages are cached under negative keys, apart from chunks.
+        if (!cache.TryGetValue(-1 - page, out var bytes))
+        {
+            var pageBlocks = Math.Min(PageBlocks, _singles.Blocks - (page * PageBlocks));
+            var read = new byte[(pageBlocks * TermHourBloom.BlockBytes) + 4];
+            ReadExactly(_handle, read, _singles.Offset + PagedLength(page * PageBlocks));
+            if (Crc32C.Compute(read.AsSpan(0, read.Length - 4)) != BinaryPrimitives.ReadUInt32LittleEndian(read.AsSpan(read.Length - 4)))
+            {
+                throw new InvalidDataException("term segment filter page checksum mismatch");
+            }
+
+            cache[-1 - page] = bytes = read;
+        }
+
+        var bits = bytes.AsSpan((block % PageBlocks) * TermHourBloom.BlockBytes, TermHourBloom.BlockBytes);
+        var probes = TermHourBloom.ProbesFor(_singles.BitsPerEntry);
+        for (var hour = 0; hour < TermHours.HoursPerDay; hour++)
+        {
+            if ((result.Mask & (1u << hour)) == 0 && TermHourBloom.MayContain(bits, hash, hour, probes))
+            {
+                result.Mask |= 1u << hour;
+                result.Lines[hour] = 1;
+            }
+        }
+    }
+
+    /// <summary>Bytes the first <paramref name="blocks"/> filter blocks take on disk, page checksums included.</summary>
+    private static long PagedLength(int blocks) =>
+        ((long)blocks * TermHourBloom.BlockBytes) + (4L * ((blocks + PageBlocks - 1) / PageBlocks));
 
     private int ChunkOf(ulong hash)
     {
@@ -360,7 +529,7 @@ public sealed class TermDaySegment : IDisposable
         return found;
     }
 
-    private static void Find(ReadOnlySpan<byte> chunk, int records, ulong hash, ref (uint Mask, uint[] Lines) result)
+    private static bool Find(ReadOnlySpan<byte> chunk, int records, ulong hash, ref (uint Mask, uint[] Lines) result)
     {
         var p = 0;
         for (var r = 0; r < records; r++)
@@ -373,28 +542,46 @@ public sealed class TermDaySegment : IDisposable
             var h = BinaryPrimitives.ReadUInt64LittleEndian(chunk[p..]);
             var mask = BinaryPrimitives.ReadUInt32LittleEndian(chunk[(p + 8)..]);
             p += 12;
-            var bits = BitOperations.PopCount(mask);
+            if (h > hash)
+            {
+                return false;
+            }
+
+            for (var bit = 0; bit < TermHours.HoursPerDay; bit++)
+            {
+                if ((mask & (1u << bit)) != 0)
+                {
+                    var count = ReadVarint(chunk, ref p);
+                    if (h == hash)
+                    {
+                        result.Lines[bit] = count;
+                    }
+                }
+            }
+
             if (h == hash)
             {
                 result.Mask = mask;
-                for (var bit = 0; bit < TermHours.HoursPerDay; bit++)
-                {
-                    if ((mask & (1u << bit)) != 0)
-                    {
-                        result.Lines[bit] = BinaryPrimitives.ReadUInt32LittleEndian(chunk[p..]);
-                        p += 4;
-                    }
-                }
-
-                return;
+                return true;
             }
+        }
 
-            if (h > hash)
-            {
-                return;
-            }
+        return false;
+    }
 
-            p += 4 * bits;
+    /// <summary>The (hash, hour) pairs of the terms on a single line of the day, gathered while the records are written.</summary>
+    private sealed class SingleLines
+    {
+        public List<ulong> Hashes { get; } = [];
+
+        public List<byte> Hours { get; } = [];
+
+        public int Count => Hashes.Count;
+
+        public void Add(ulong hash, int hour)
+        {
+            Hashes.Add(hash);
+            Hours.Add((byte)hour);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Loggia.Core.Diagnostics;
 using Loggia.Core.IO;
@@ -19,9 +20,19 @@ public sealed class TermHourIndex : IDisposable
     /// <summary>Directory of the segments under the data directory.</summary>
     public const string DirectoryName = "terms";
 
+    /// <summary>
+    /// How long after its end a day is sealed: its segment is rebuilt once more and its blocks' term files deleted
+    /// (ADR 0006). Longer than the head keeps a chunk (2 h), so late flushes of the day are rare; one that comes anyway
+    /// gets the day rebuilt from the blocks' data.
+    /// </summary>
+    public static readonly TimeSpan SealAfter = TimeSpan.FromHours(6);
+
     private readonly string _dataDirectory;
     private readonly TermIndexMetrics _metrics;
     private readonly SemaphoreSlim _refreshing = new(1, 1);
+
+    // Segments a lookup found damaged: the next refresh rebuilds them even though their block lists are current.
+    private readonly ConcurrentDictionary<string, bool> _damaged = new(StringComparer.Ordinal);
 
     /// <summary>Creates the index of <paramref name="dataDirectory"/>.</summary>
     public TermHourIndex(string dataDirectory, MetricsScope? metrics = null)
@@ -98,7 +109,7 @@ public sealed class TermHourIndex : IDisposable
         return !covered;
     }
 
-    private static (TermDaySegment, uint)? AllMask(string path, IReadOnlyList<ulong> required)
+    private (TermDaySegment, uint)? AllMask(string path, IReadOnlyList<ulong> required)
     {
         var segment = TermDaySegment.TryOpen(path);
         if (segment is null)
@@ -118,6 +129,7 @@ public sealed class TermHourIndex : IDisposable
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
+            _damaged[path] = true;
             segment.Dispose();
             return null;
         }
@@ -202,7 +214,7 @@ public sealed class TermHourIndex : IDisposable
         return result;
     }
 
-    private static ((uint Mask, uint[] Lines)[] Values, IReadOnlySet<string> Unindexed)? FromSegment(string path, List<BlockInfo> dayBlocks, IReadOnlyList<ulong> hashes)
+    private ((uint Mask, uint[] Lines)[] Values, IReadOnlySet<string> Unindexed)? FromSegment(string path, List<BlockInfo> dayBlocks, IReadOnlyList<ulong> hashes)
     {
         using var segment = TermDaySegment.TryOpen(path);
         if (segment is null || segment.Blocks.Count != dayBlocks.Count)
@@ -224,6 +236,7 @@ public sealed class TermHourIndex : IDisposable
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
+            _damaged[path] = true;
             return null;
         }
     }
@@ -262,10 +275,12 @@ public sealed class TermHourIndex : IDisposable
     }
 
     /// <summary>
-    /// Brings the segments in line with the catalog: every tenant-day whose segment does not list exactly its blocks
-    /// is rebuilt from their term files (a missing or damaged term file is first rebuilt from the block's data), except
-    /// that a day still receiving blocks (not over <paramref name="settle"/> ago) is rebuilt at most once per
-    /// <paramref name="settle"/>; segments of days without blocks (retention) and leftover temporary files are deleted.
+    /// Brings the segments in line with the catalog: every tenant-day whose segment does not list exactly its blocks,
+    /// or that a lookup found damaged, is rebuilt from their term files (a missing or damaged term file is first derived
+    /// from the block's data), except that a day still receiving blocks (not over <paramref name="settle"/> ago) is
+    /// rebuilt at most once per <paramref name="settle"/>. A day over <see cref="SealAfter"/> ago is sealed: rebuilt
+    /// once more, then its blocks' term files are deleted. Segments of days without blocks (retention) and leftover
+    /// temporary files are deleted.
     /// Crash-safe: each segment is written aside and renamed over the old one, and a stale one is only slower. Returns
     /// how many segments were written.
     /// </summary>
@@ -296,11 +311,13 @@ public sealed class TermHourIndex : IDisposable
                     cancellationToken.ThrowIfCancellationRequested();
                     var path = SegmentPath(tenant, day);
                     expected.Add(path);
+                    var dayEnd = DateTimeOffset.UnixEpoch.AddDays(day + 1);
+                    var sealing = now >= dayEnd + SealAfter;
                     bool current, exists;
                     using (var segment = TermDaySegment.TryOpen(path))
                     {
                         exists = segment is not null;
-                        current = segment is not null && Lists(segment, dayBlocks);
+                        current = segment is not null && Lists(segment, dayBlocks) && (segment.Sealed || !sealing) && !_damaged.ContainsKey(path);
                     }
 
                     if (current)
@@ -308,7 +325,6 @@ public sealed class TermHourIndex : IDisposable
                         continue;
                     }
 
-                    var dayEnd = DateTimeOffset.UnixEpoch.AddDays(day + 1);
                     if (exists && now < dayEnd + settle && File.GetLastWriteTimeUtc(path) > (now - settle).UtcDateTime)
                     {
                         continue;
@@ -317,12 +333,18 @@ public sealed class TermHourIndex : IDisposable
                     var inputs = new List<TermDaySegment.Input>(dayBlocks.Count);
                     foreach (var block in dayBlocks)
                     {
-                        inputs.Add(new TermDaySegment.Input(block.Id, ReadOrRebuild(block)));
+                        // A sealed day's term files are deleted right after, so a rebuilt one is not written.
+                        inputs.Add(new TermDaySegment.Input(block.Id, ReadOrRebuild(block, keep: !sealing)));
                     }
 
-                    TermDaySegment.Write(path, day, inputs);
+                    TermDaySegment.Write(path, day, inputs, sealing);
+                    _damaged.TryRemove(path, out _);
                     _metrics.SegmentsBuilt.Add(1);
                     built++;
+                    if (sealing)
+                    {
+                        DeleteTermFiles(dayBlocks, now);
+                    }
                 }
             }
 
@@ -353,7 +375,36 @@ public sealed class TermHourIndex : IDisposable
         return true;
     }
 
-    private BlockTerms? ReadOrRebuild(BlockInfo block)
+    /// <summary>
+    /// Deletes the term files of the sealed day's blocks that lie wholly in sealed days: the segments hold their terms
+    /// now, and a later rebuild of the day (compaction, retention, deletes, a late block) derives them from the data.
+    /// </summary>
+    private void DeleteTermFiles(List<BlockInfo> blocks, DateTimeOffset now)
+    {
+        var directories = new HashSet<string>(StringComparer.Ordinal);
+        var deleted = 0;
+        foreach (var block in blocks)
+        {
+            var lastDayEnd = DateTimeOffset.UnixEpoch.AddDays(DaysOf(block).Last + 1);
+            var termFile = BlockTerms.PathFor(Path.Combine(_dataDirectory, block.Path));
+            if (now >= lastDayEnd + SealAfter && File.Exists(termFile))
+            {
+                File.Delete(termFile);
+                deleted++;
+                directories.Add(Path.GetDirectoryName(termFile)!);
+            }
+        }
+
+        // Durable, so a crash does not bring back files no later refresh would look at.
+        foreach (var directory in directories)
+        {
+            DirectorySync.Flush(directory);
+        }
+
+        _metrics.BlockTermsDeleted.Add(deleted);
+    }
+
+    private BlockTerms? ReadOrRebuild(BlockInfo block, bool keep)
     {
         var parquet = Path.Combine(_dataDirectory, block.Path);
         if (BlockTerms.TryReadFor(parquet) is { } terms)
@@ -375,8 +426,12 @@ public sealed class TermHourIndex : IDisposable
             }
 
             terms = collector.Build();
-            terms.WriteFor(parquet);
-            DirectorySync.Flush(Path.GetDirectoryName(parquet)!);
+            if (keep)
+            {
+                terms.WriteFor(parquet);
+                DirectorySync.Flush(Path.GetDirectoryName(parquet)!);
+            }
+
             _metrics.BlockTermsRebuilt.Add(1);
             return terms;
         }

@@ -23,7 +23,8 @@ public sealed class TermHistogramTests
     [Theory]
     [InlineData("", "terms: at least one term is required (terms=a,b)")]
     [InlineData(" , ", "terms: at least one term is required (terms=a,b)")]
-    [InlineData("ok,--", "terms: '--' has no letters or digits to search for")]
+    [InlineData("ok,--", "terms: '--' has no word to search for (numbers alone are not indexed; query for them instead)")]
+    [InlineData("ok,404", "terms: '404' has no word to search for (numbers alone are not indexed; query for them instead)")]
     public void BadTerms_AreRejectedWithAClearMessage(string text, string expected)
     {
         Assert.False(TermQuery.TryParse(text, out _, out var error));

@@ -114,7 +114,7 @@ public sealed class TermIndexEndToEndTests
         {
             ("step=1d", "terms: at least one term is required (terms=a,b)"),
             ("terms=a&step=5m", "step: '5m' is not a positive whole number of hours (1h, 1d, 1w, …)"),
-            ("terms=--", "terms: '--' has no letters or digits to search for"),
+            ("terms=--", "terms: '--' has no word to search for (numbers alone are not indexed; query for them instead)"),
             ($"terms=a&start={Day0}&end={Day0 - 1}", "end timestamp must not be before or equal to start time"),
         })
         {

@@ -95,6 +95,9 @@ public sealed class TermHourIndexTests : IAsyncLifetime, IDisposable
     private static Dictionary<long, uint[]> ByHour(IReadOnlyList<HourTermCounts> hours) =>
         hours.ToDictionary(h => h.Hour - Day0Hour, h => h.Lines);
 
+    private static string[] Describe(IReadOnlyList<HourTermCounts> hours) =>
+        [.. hours.Select(h => $"{h.Hour - Day0Hour}: {string.Join(' ', h.Lines)} {h.Complete}")];
+
     private async Task<HashSet<string>> SkippableAsync(params ulong[] required)
     {
         var blocks = await _catalog.FindAsync("fake", Day0Nanos, Day0Nanos + (72 * Hour) - 1, CancellationToken.None);
@@ -173,28 +176,58 @@ public sealed class TermHourIndexTests : IAsyncLifetime, IDisposable
         await _index.RefreshAsync(_catalog, DateTimeOffset.UtcNow, TimeSpan.Zero, CancellationToken.None);
         var segment = _index.SegmentPath("fake", TermHours.DayOfHour(Day0Hour));
 
-        // A flipped byte in the first chunk: that day's blocks are no longer ruled out, and counts come from the term files.
+        // The days are sealed, so their term files are gone. A flipped byte in the first chunk: that day's blocks are
+        // no longer ruled out, its hours are flagged incomplete, and the next refresh rebuilds it from the blocks' data.
+        Assert.False(File.Exists(_directory.File(blocks[0].TermsPath)));
         var bytes = await File.ReadAllBytesAsync(segment);
         bytes[20] ^= 0xFF;
         await File.WriteAllBytesAsync(segment, bytes);
         var skipped = await SkippableAsync(Txn, Id, Refund);
         Assert.All(blocks.Where(b => TermHours.HourOf(b.MinTimeNanos) - Day0Hour < 24), b => Assert.DoesNotContain(b.Id, skipped));
+        Assert.Contains(await CountAsync(Txn, Id, Refund), h => h.Hour == Day0Hour + 2 && !h.Complete);
+        Assert.Equal(1, await _index.RefreshAsync(_catalog, DateTimeOffset.UtcNow, TimeSpan.Zero, CancellationToken.None));
         Assert.Equal([2u, 2, 2], ByHour(await CountAsync(Txn, Id, Refund))[2]);
+        Assert.False(File.Exists(_directory.File(blocks[0].TermsPath)));
 
-        // A truncated segment and a lost block term file: the hour is flagged incomplete, nothing is ruled out.
+        // A truncated segment: the hour is flagged incomplete, nothing is ruled out; the refresh repairs it.
         await File.WriteAllBytesAsync(segment, bytes[..10]);
-        File.Delete(_directory.File(blocks[0].TermsPath));
         var stillSkipped = await SkippableAsync(Txn, Id, Refund);
         Assert.All(blocks.Take(8), b => Assert.DoesNotContain(b.Id, stillSkipped));
         var damaged = await CountAsync(Txn, Id, Refund);
         Assert.Contains(damaged, h => h.Hour == Day0Hour + 2 && !h.Complete);
 
-        // The refresh repairs both from the blocks themselves.
         Assert.Equal(1, await _index.RefreshAsync(_catalog, DateTimeOffset.UtcNow, TimeSpan.Zero, CancellationToken.None));
-        Assert.True(File.Exists(_directory.File(blocks[0].TermsPath)));
         var repaired = await CountAsync(Txn, Id, Refund);
         Assert.All(repaired, h => Assert.True(h.Complete));
         Assert.Equal([2u, 2, 2], ByHour(repaired)[2]);
+        Assert.Equal(0, await _index.RefreshAsync(_catalog, DateTimeOffset.UtcNow, TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AnOpenDayKeepsItsTermFiles_AndOnceSealedAnswersTheSameWithoutThem()
+    {
+        // Before the seal, a damaged segment's counts come from the blocks' term files.
+        var blocks = await PublishThreeDaysAsync();
+        var beforeSeal = Day0.AddDays(3) + TermHourIndex.SealAfter - TimeSpan.FromMinutes(1);
+        Assert.Equal(3, await _index.RefreshAsync(_catalog, beforeSeal, TimeSpan.Zero, CancellationToken.None));
+        Assert.All(blocks.Where(b => TermHours.HourOf(b.MinTimeNanos) - Day0Hour >= 48), b => Assert.True(File.Exists(_directory.File(b.TermsPath))));
+        Assert.All(blocks.Where(b => TermHours.HourOf(b.MaxTimeNanos) - Day0Hour < 48), b => Assert.False(File.Exists(_directory.File(b.TermsPath))));
+        var open = Describe(await CountAsync(Txn, Id, Refund));
+        var openSkipped = await SkippableAsync(Txn, Id, Refund);
+
+        var day2 = _index.SegmentPath("fake", TermHours.DayOfHour(Day0Hour) + 2);
+        var bytes = await File.ReadAllBytesAsync(day2);
+        await File.WriteAllBytesAsync(day2, bytes[..10]);
+        Assert.Equal([0u, 0, 1], ByHour(await CountAsync(Txn, Id, Refund))[50]);
+        Assert.All(await CountAsync(Txn, Id, Refund), h => Assert.True(h.Complete));
+        await File.WriteAllBytesAsync(day2, bytes);
+
+        // Sealed: rebuilt once more, then the term files are deleted; counts and narrowing are unchanged.
+        Assert.Equal(1, await _index.RefreshAsync(_catalog, beforeSeal + TimeSpan.FromMinutes(2), TimeSpan.Zero, CancellationToken.None));
+        Assert.All(blocks, b => Assert.False(File.Exists(_directory.File(b.TermsPath))));
+        Assert.Equal(open, Describe(await CountAsync(Txn, Id, Refund)));
+        Assert.Equal(openSkipped.Order(), (await SkippableAsync(Txn, Id, Refund)).Order());
+        Assert.Equal(0, await _index.RefreshAsync(_catalog, beforeSeal + TimeSpan.FromMinutes(3), TimeSpan.Zero, CancellationToken.None));
     }
 
     [Fact]
