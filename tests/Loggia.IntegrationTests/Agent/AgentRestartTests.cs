@@ -48,7 +48,8 @@ public sealed class AgentRestartTests(AgentServerFixture fixture, ITestOutputHel
         long savedBefore = 0;
         for (var run = 0; run < 3; run++)
         {
-            var lines = Numbered("kill ", written.Count, 1500);
+            // Long lines: about ten to a 1 KiB batch, so a run is ~150 batches and the kill lands mid-stream.
+            var lines = Numbered("kill " + new string('x', 100) + " ", written.Count, 1500);
             writer.WriteLines(lines);
             written.AddRange(lines);
             using var agent = AgentProcess.Start(config, _dir);
