@@ -451,7 +451,7 @@ public sealed class TermDaySegment : IDisposable
         return result;
     }
 
-    private bool FindRecord(int c, ulong hash, Dictionary<long, byte[]> cache, ref (uint Mask, uint[] Lines) result)
+    private void FindRecord(int c, ulong hash, Dictionary<long, byte[]> cache, ref (uint Mask, uint[] Lines) result)
     {
         if (!cache.TryGetValue(c, out var bytes))
         {
@@ -466,7 +466,7 @@ public sealed class TermDaySegment : IDisposable
             cache[c] = bytes;
         }
 
-        return Find(bytes, _chunks[c].Records, hash, ref result);
+        Find(bytes, _chunks[c].Records, hash, ref result);
     }
 
     private void FindSingleLine(ulong hash, Dictionary<long, byte[]> cache, ref (uint Mask, uint[] Lines) result)
@@ -529,6 +529,7 @@ public sealed class TermDaySegment : IDisposable
         return found;
     }
 
+    /// <summary>Fills <paramref name="result"/> from the record of <paramref name="hash"/> in the chunk; false when it has none.</summary>
     private static bool Find(ReadOnlySpan<byte> chunk, int records, ulong hash, ref (uint Mask, uint[] Lines) result)
     {
         var p = 0;
