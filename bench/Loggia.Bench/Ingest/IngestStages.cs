@@ -16,8 +16,8 @@ namespace Loggia.Bench.Ingest;
 /// protobuf and OTLP/HTTP protobuf, 1,000 real lines per request): decode, then decode + head append. Reports
 /// records/s and bytes allocated per record, so a change to one stage is measured without the HTTP stack, the
 /// WAL's fsync or the load generator sharing the cores. The flush stages then write the whole head as blocks the
-/// way the server's flush does (with and without token blooms), so the cost per record of everything but HTTP and
-/// the WAL is measured on one thread.
+/// way the server's flush does, so the cost per record of everything but HTTP and
+/// the WAL is measured on one thread: without indexes, with token blooms, with blooms and the block term files.
 /// </summary>
 internal static class IngestStages
 {
@@ -28,13 +28,22 @@ internal static class IngestStages
         var templates = LogTemplates.Load();
         var (otlp, loki) = Build(templates, requests);
         var tenant = TenantId.Create("bench");
+        if (args is [_, _, "flush"])
+        {
+            // Only the Loki flush with every index, for a profiler.
+            ReportFlush("Loki flush, blooms + terms", runs, loki, tenant, 0.01, termIndex: true, lokiProtobuf: true);
+            return 0;
+        }
+
         Report("OTLP decode", runs, otlp, body => OtlpRequestParser.Parse(body, OtlpPayloadFormat.Protobuf, null, int.MaxValue, TimeProvider.System), null);
         Report("Loki decode", runs, loki, body => LokiPushParser.Parse(body, "application/x-protobuf", "identity", int.MaxValue), null);
         Report("OTLP decode + head append", runs, otlp, body => OtlpRequestParser.Parse(body, OtlpPayloadFormat.Protobuf, null, int.MaxValue, TimeProvider.System), tenant);
         Report("Loki decode + head append", runs, loki, body => LokiPushParser.Parse(body, "application/x-protobuf", "identity", int.MaxValue), tenant);
-        ReportFlush("OTLP head flush, blooms", runs, otlp, tenant, 0.01);
-        ReportFlush("OTLP head flush, no blooms", runs, otlp, tenant, 0);
-        ReportFlush("Loki head flush, blooms", runs, loki, tenant, 0.01, lokiProtobuf: true);
+        ReportFlush("OTLP flush, no indexes", runs, otlp, tenant, 0, termIndex: false);
+        ReportFlush("OTLP flush, blooms", runs, otlp, tenant, 0.01, termIndex: false);
+        ReportFlush("OTLP flush, blooms + terms", runs, otlp, tenant, 0.01, termIndex: true);
+        ReportFlush("Loki flush, no indexes", runs, loki, tenant, 0, termIndex: false, lokiProtobuf: true);
+        ReportFlush("Loki flush, blooms + terms", runs, loki, tenant, 0.01, termIndex: true, lokiProtobuf: true);
         return 0;
     }
 
@@ -77,7 +86,8 @@ internal static class IngestStages
     }
 
     /// <summary>Appends every request to a head, then times the flush of the head into blocks (one per 64 MiB, as the server cuts them).</summary>
-    private static void ReportFlush(string name, int runs, List<byte[]> bodies, TenantId tenant, double bloomFalsePositiveRate, bool lokiProtobuf = false)
+    private static void ReportFlush(string name, int runs, List<byte[]> bodies, TenantId tenant, double bloomFalsePositiveRate, bool termIndex,
+        bool lokiProtobuf = false)
     {
         var rates = new List<double>();
         var cpuRates = new List<double>();
@@ -104,7 +114,7 @@ internal static class IngestStages
                 var clock = Stopwatch.StartNew();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 long records = 0;
-                var options = new BlockWriterOptions { BloomFalsePositiveRate = bloomFalsePositiveRate };
+                var options = new BlockWriterOptions { BloomFalsePositiveRate = bloomFalsePositiveRate, TermIndex = termIndex };
                 while (head.TakeFlushable(tenant, HeadFlushMode.All) is { } flush)
                 {
                     var block = BlockWriter.Write(directory, tenant.Value, flush.Streams, options);

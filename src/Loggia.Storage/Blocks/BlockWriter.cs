@@ -81,7 +81,8 @@ public static class BlockWriter
         var relativePath = Path.Combine(relativeDirectory, id + ".parquet");
         var path = Path.Combine(dataDirectory, relativePath);
 
-        var terms = options.TermIndex ? new BlockTermCollector() : null;
+        // The collector counts terms per hour for the term file, and de-duplicates line terms for the row-group blooms.
+        var terms = options.TermIndex || options.BloomFalsePositiveRate > 0 ? new BlockTermCollector() : null;
         var (bytes, checksum, streamEntries, rowGroups, rows, blooms) = WriteParquet(path + ".tmp", sorted, options, terms);
         File.Move(path + ".tmp", path);
         var index = new BlockIndex(bytes, checksum, minTime, maxTime, rows, streamEntries, rowGroups, blooms);
@@ -93,7 +94,11 @@ public static class BlockWriter
         }
 
         File.Move(indexPath + ".tmp", indexPath);
-        terms?.Build().WriteFor(path);
+        if (options.TermIndex)
+        {
+            terms!.Build().WriteFor(path);
+        }
+
         DirectorySync.Flush(directory);
         return new WrittenBlock(id, tenant, relativePath, bytes, index);
     }
@@ -103,7 +108,7 @@ public static class BlockWriter
     {
         var streamEntries = new List<BlockStreamRange>(streams.Count);
         var rowGroups = new List<BlockIndexRowGroup>();
-        var tokens = options.BloomFalsePositiveRate > 0 ? new RowGroupTokens(options.BloomFalsePositiveRate) : null;
+        var tokens = options.BloomFalsePositiveRate > 0 ? new RowGroupTokens(options.BloomFalsePositiveRate, terms!) : null;
         var blooms = tokens is null ? null : new List<RowGroupBlooms>();
         var writerOptions = new ParquetWriterOptions
         {
@@ -130,7 +135,7 @@ public static class BlockWriter
                     AppendRow(batch, stream, entry);
                     if (tokens is not null)
                     {
-                        tokens.Add(entry, terms);
+                        tokens.Add(entry);
                     }
                     else
                     {

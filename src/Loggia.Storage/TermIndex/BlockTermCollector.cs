@@ -7,6 +7,8 @@ namespace Loggia.Storage.TermIndex;
 /// Collects a block's term hashes per hour while the block is written: <see cref="BeginLine"/> once per entry, then
 /// <see cref="Add"/> for each of its line terms and metadata pairs. Entries come sorted by (stream, time), so hours
 /// interleave across streams; the counter of the current hour is cached because consecutive entries share it.
+/// The block writer's row-group blooms use it too: <see cref="Add"/> tells whether a hash is new to the row group
+/// begun by the last <see cref="BeginRowGroup"/>, so the bloom filters need no set of distinct terms of their own.
 /// </summary>
 internal sealed class BlockTermCollector
 {
@@ -14,6 +16,7 @@ internal sealed class BlockTermCollector
     private TermLineCounter? _current;
     private long _currentHour = long.MinValue;
     private int _line = -1;
+    private int _rowGroupStart;
 
     /// <summary>Starts the next entry, at <paramref name="timestampNanos"/>.</summary>
     public void BeginLine(long timestampNanos)
@@ -39,8 +42,14 @@ internal sealed class BlockTermCollector
         _hours.Add((hour, _current));
     }
 
-    /// <summary>Counts a term or pair hash for the current entry.</summary>
-    public void Add(ulong hash) => _current!.Add(hash, _line);
+    /// <summary>
+    /// Counts a term or pair hash for the current entry; returns whether no earlier entry of the current row group and
+    /// hour held it. A hash in two hours of one row group is reported once per hour.
+    /// </summary>
+    public bool Add(ulong hash) => _current!.Add(hash, _line, _rowGroupStart);
+
+    /// <summary>Starts a row group at the next entry.</summary>
+    public void BeginRowGroup() => _rowGroupStart = _line + 1;
 
     /// <summary>Tokenizes <paramref name="entry"/> on its own (when no bloom filter is being built to share the walk).</summary>
     public void AddEntry(BlockEntry entry)
@@ -49,12 +58,12 @@ internal sealed class BlockTermCollector
         Span<byte> scratch = stackalloc byte[Terms.MaxTermBytes];
         foreach (var term in Terms.Enumerate(entry.Line.Span, scratch))
         {
-            Add(term);
+            _ = Add(term);
         }
 
         foreach (EntryMetadata.Pair pair in entry.Metadata)
         {
-            Add(Terms.HashPair(pair.Name, pair.Value));
+            _ = Add(Terms.HashPair(pair.Name, pair.Value));
         }
     }
 

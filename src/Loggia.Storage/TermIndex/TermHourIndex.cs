@@ -278,7 +278,8 @@ public sealed class TermHourIndex : IDisposable
     /// Brings the segments in line with the catalog: every tenant-day whose segment does not list exactly its blocks,
     /// or that a lookup found damaged, is rebuilt from their term files (a missing or damaged term file is first derived
     /// from the block's data), except that a day still receiving blocks (not over <paramref name="settle"/> ago) is
-    /// rebuilt at most once per <paramref name="settle"/>. A day over <see cref="SealAfter"/> ago is sealed: rebuilt
+    /// rebuilt at most once per <paramref name="settle"/>, and a day not yet sealed only once its blocks the segment
+    /// does not list hold half the bytes of those it does. A day over <see cref="SealAfter"/> ago is sealed: rebuilt
     /// once more, then its blocks' term files are deleted. Segments of days without blocks (retention) and leftover
     /// temporary files are deleted.
     /// Crash-safe: each segment is written aside and renamed over the old one, and a stale one is only slower. Returns
@@ -313,11 +314,13 @@ public sealed class TermHourIndex : IDisposable
                     expected.Add(path);
                     var dayEnd = DateTimeOffset.UnixEpoch.AddDays(day + 1);
                     var sealing = now >= dayEnd + SealAfter;
-                    bool current, exists;
+                    bool current, exists, grownEnough;
+                    var damaged = _damaged.ContainsKey(path);
                     using (var segment = TermDaySegment.TryOpen(path))
                     {
                         exists = segment is not null;
-                        current = segment is not null && Lists(segment, dayBlocks) && (segment.Sealed || !sealing) && !_damaged.ContainsKey(path);
+                        current = segment is not null && Lists(segment, dayBlocks) && (segment.Sealed || !sealing) && !damaged;
+                        grownEnough = segment is null || GrownEnough(segment, dayBlocks);
                     }
 
                     if (current)
@@ -325,7 +328,8 @@ public sealed class TermHourIndex : IDisposable
                         continue;
                     }
 
-                    if (exists && now < dayEnd + settle && File.GetLastWriteTimeUtc(path) > (now - settle).UtcDateTime)
+                    if (exists && !sealing && !damaged
+                        && ((now < dayEnd + settle && File.GetLastWriteTimeUtc(path) > (now - settle).UtcDateTime) || !grownEnough))
                     {
                         continue;
                     }
@@ -355,6 +359,30 @@ public sealed class TermHourIndex : IDisposable
         {
             _refreshing.Release();
         }
+    }
+
+    /// <summary>
+    /// Whether an open day's blocks that <paramref name="segment"/> does not list hold at least half the bytes of those
+    /// it does. Rebuilding an open day reads every term file of the day, so it waits until the day has grown by half:
+    /// the rebuilds of a day then read about three times its term files in all, not once per refresh. Blocks the
+    /// segment does not list are still ruled out by their own bloom filters and counted from their term files.
+    /// </summary>
+    private static bool GrownEnough(TermDaySegment segment, List<BlockInfo> blocks)
+    {
+        long listed = 0, unlisted = 0;
+        foreach (var block in blocks)
+        {
+            if (segment.Blocks.ContainsKey(block.Id))
+            {
+                listed += block.Bytes;
+            }
+            else
+            {
+                unlisted += block.Bytes;
+            }
+        }
+
+        return unlisted * 2 >= listed && unlisted > 0;
     }
 
     private static bool Lists(TermDaySegment segment, List<BlockInfo> blocks)

@@ -1,16 +1,16 @@
 namespace Loggia.Storage.TermIndex;
 
 /// <summary>
-/// Counts, for one hour of a block being written, how many lines contain each term hash: open addressing over
-/// parallel arrays (hash, count, last line), so a term repeated within a line counts once and nothing is allocated
-/// per line. Zero marks an empty slot; the hash 0 itself is tracked apart.
+/// Counts, for one hour of a block being written, how many lines contain each term hash: open addressing over one
+/// array of slots (hash, count, last line), so a new term costs one cache miss, a term repeated within a line counts
+/// once and nothing is allocated per line. Because a slot remembers the last line holding its hash, it also tells
+/// whether a hash is new to the current row group — the row-group bloom filters are filled from that, without a
+/// table of their own. Zero marks an empty slot; the hash 0 itself is tracked apart.
 /// </summary>
 internal sealed class TermLineCounter
 {
     private const int InitialCapacity = 1 << 10;
-    private ulong[] _hashes = new ulong[InitialCapacity];
-    private uint[] _counts = new uint[InitialCapacity];
-    private int[] _lastLine = new int[InitialCapacity];
+    private Slot[] _slots = new Slot[InitialCapacity];
     private int _used;
     private uint _zeroCount;
     private int _zeroLastLine = -1;
@@ -18,48 +18,54 @@ internal sealed class TermLineCounter
     /// <summary>Distinct hashes counted.</summary>
     public int Count => _used + (_zeroCount > 0 ? 1 : 0);
 
-    /// <summary>Counts <paramref name="hash"/> for line number <paramref name="line"/> (once per line).</summary>
-    public void Add(ulong hash, int line)
+    /// <summary>
+    /// Counts <paramref name="hash"/> for line number <paramref name="line"/> (once per line); returns whether no
+    /// line from <paramref name="rowGroupStart"/> on held it before (lines are numbered in write order).
+    /// </summary>
+    public bool Add(ulong hash, int line, int rowGroupStart)
     {
         if (hash == 0)
         {
-            if (_zeroLastLine != line)
+            var previous = _zeroLastLine;
+            if (previous != line)
             {
                 _zeroLastLine = line;
                 _zeroCount++;
             }
 
-            return;
+            return previous < rowGroupStart;
         }
 
-        var mask = _hashes.Length - 1;
+        var slots = _slots;
+        var mask = slots.Length - 1;
         var i = (int)hash & mask;
         while (true)
         {
-            var slot = _hashes[i];
-            if (slot == hash)
+            ref var slot = ref slots[i];
+            if (slot.Hash == hash)
             {
-                if (_lastLine[i] != line)
+                var previous = slot.LastLine;
+                if (previous != line)
                 {
-                    _lastLine[i] = line;
-                    _counts[i]++;
+                    slot.LastLine = line;
+                    slot.Lines++;
                 }
 
-                return;
+                return previous < rowGroupStart;
             }
 
-            if (slot == 0)
+            if (slot.Hash == 0)
             {
-                _hashes[i] = hash;
-                _counts[i] = 1;
-                _lastLine[i] = line;
+                slot.Hash = hash;
+                slot.Lines = 1;
+                slot.LastLine = line;
                 // Keep the load at most one half, so probes stay short.
-                if (++_used * 2 > _hashes.Length)
+                if (++_used * 2 > slots.Length)
                 {
                     Grow();
                 }
 
-                return;
+                return true;
             }
 
             i = (i + 1) & mask;
@@ -78,12 +84,12 @@ internal sealed class TermLineCounter
             lines[n++] = _zeroCount;
         }
 
-        for (var i = 0; i < _hashes.Length; i++)
+        foreach (ref readonly var slot in _slots.AsSpan())
         {
-            if (_hashes[i] != 0)
+            if (slot.Hash != 0)
             {
-                hashes[n] = _hashes[i];
-                lines[n++] = _counts[i];
+                hashes[n] = slot.Hash;
+                lines[n++] = slot.Lines;
             }
         }
 
@@ -93,30 +99,33 @@ internal sealed class TermLineCounter
 
     private void Grow()
     {
-        var oldHashes = _hashes;
-        var oldCounts = _counts;
-        var oldLast = _lastLine;
-        _hashes = new ulong[oldHashes.Length * 2];
-        _counts = new uint[_hashes.Length];
-        _lastLine = new int[_hashes.Length];
-        var mask = _hashes.Length - 1;
-        for (var j = 0; j < oldHashes.Length; j++)
+        var old = _slots;
+        var slots = new Slot[old.Length * 2];
+        var mask = slots.Length - 1;
+        foreach (ref readonly var slot in old.AsSpan())
         {
-            var hash = oldHashes[j];
-            if (hash == 0)
+            if (slot.Hash == 0)
             {
                 continue;
             }
 
-            var i = (int)hash & mask;
-            while (_hashes[i] != 0)
+            var i = (int)slot.Hash & mask;
+            while (slots[i].Hash != 0)
             {
                 i = (i + 1) & mask;
             }
 
-            _hashes[i] = hash;
-            _counts[i] = oldCounts[j];
-            _lastLine[i] = oldLast[j];
+            slots[i] = slot;
         }
+
+        _slots = slots;
+    }
+
+    /// <summary>One table slot: 16 bytes, so a probe touches one cache line.</summary>
+    private struct Slot
+    {
+        public ulong Hash;
+        public uint Lines;
+        public int LastLine;
     }
 }

@@ -322,4 +322,35 @@ public sealed class TermHourIndexTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, await _index.RefreshAsync(_catalog, now, TimeSpan.FromMinutes(10), CancellationToken.None));
         Assert.Equal(1, await _index.RefreshAsync(_catalog, now.AddMinutes(11), TimeSpan.FromMinutes(10), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AnOpenDay_IsRebuiltOnlyOnceItsUnlistedBlocksHoldHalfTheListedBytes_ASealedDayAlways()
+    {
+        // Rebuilding an open day reads all its term files, so a day receiving a block every few seconds would be
+        // re-read endlessly; it waits until it has grown by half.
+        var now = DateTimeOffset.UtcNow;
+        var nowNanos = now.ToUnixTimeMilliseconds() * 1_000_000;
+        var big = Enumerable.Range(0, 4000).Select(i => (nowNanos - 10_000 + i, $"request {i:x} for user{i % 97} took long"));
+        await PublishAsync(big);
+        var settle = TimeSpan.FromMinutes(10);
+        Assert.Equal(1, await _index.RefreshAsync(_catalog, now, settle, CancellationToken.None));
+
+        var small = await PublishAsync([(nowNanos - 500, "late refund")], app: "other");
+        Assert.Equal(0, await _index.RefreshAsync(_catalog, now.AddMinutes(11), settle, CancellationToken.None));
+        var absent = Terms.HashTerm("nowhere");
+        var blocks = await _catalog.FindAsync("fake", nowNanos - Hour, nowNanos, CancellationToken.None);
+        Assert.DoesNotContain(small.Id, _index.Skippable("fake", blocks, [absent])); // unlisted: its bloom decides
+        Assert.Single(_index.Skippable("fake", blocks, [absent]));
+
+        await PublishAsync(big.Select(l => (l.Item1 + 1, l.Item2)), app: "third");
+        Assert.Equal(1, await _index.RefreshAsync(_catalog, now.AddMinutes(22), settle, CancellationToken.None));
+        blocks = await _catalog.FindAsync("fake", nowNanos - Hour, nowNanos, CancellationToken.None);
+        Assert.Equal(3, _index.Skippable("fake", blocks, [absent]).Count); // all listed now
+
+        // Once sealed, any change is rebuilt at the next refresh.
+        await PublishAsync([(nowNanos - 400, "later still")], app: "fourth");
+        var sealedAt = DateTimeOffset.UnixEpoch.AddDays(TermHours.DayOfHour(TermHours.HourOf(nowNanos)) + 1) + TermHourIndex.SealAfter;
+        Assert.Equal(1, await _index.RefreshAsync(_catalog, sealedAt, settle, CancellationToken.None));
+        Assert.Equal(0, await _index.RefreshAsync(_catalog, sealedAt, settle, CancellationToken.None));
+    }
 }
