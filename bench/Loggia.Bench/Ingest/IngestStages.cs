@@ -28,10 +28,11 @@ internal static class IngestStages
         var templates = LogTemplates.Load();
         var (otlp, loki) = Build(templates, requests);
         var tenant = TenantId.Create("bench");
-        if (args is [_, _, "flush"])
+        if (args is [_, _, "flush" or "flush-otlp"])
         {
-            // Only the Loki flush with every index, for a profiler.
-            ReportFlush("Loki flush, blooms + terms", runs, loki, tenant, 0.01, termIndex: true, lokiProtobuf: true);
+            // Only one flush with every index, for a profiler.
+            var isLoki = args[2] == "flush";
+            ReportFlush(isLoki ? "Loki flush, blooms + terms" : "OTLP flush, blooms + terms", runs, isLoki ? loki : otlp, tenant, 0.01, termIndex: true, lokiProtobuf: isLoki);
             return 0;
         }
 
@@ -92,6 +93,7 @@ internal static class IngestStages
         var rates = new List<double>();
         var cpuRates = new List<double>();
         double bytesPerRecord = 0;
+        var gcs = "";
         var directory = Directory.CreateTempSubdirectory("loggia-bench-flush-").FullName;
         try
         {
@@ -111,6 +113,8 @@ internal static class IngestStages
 
                 GC.Collect();
                 var allocated = GC.GetAllocatedBytesForCurrentThread();
+                int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+                var pause = GC.GetTotalPauseDuration();
                 var clock = Stopwatch.StartNew();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 long records = 0;
@@ -126,6 +130,8 @@ internal static class IngestStages
                 rates.Add(records / clock.Elapsed.TotalSeconds);
                 cpuRates.Add(records / (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
                 bytesPerRecord = (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)records;
+                gcs = string.Create(CultureInfo.InvariantCulture,
+                    $"GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2} (gen0/1/2), pauses {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms");
             }
         }
         finally
@@ -136,7 +142,7 @@ internal static class IngestStages
         rates.Sort();
         cpuRates.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-28} median {rates[rates.Count / 2],12:N0} records/s, {1e6 / cpuRates[cpuRates.Count / 2]:F2} CPU µs per record ({string.Join(", ", cpuRates.Select(r => (1e6 / r).ToString("F2", CultureInfo.InvariantCulture)))}); {bytesPerRecord:N0} bytes allocated per record"));
+            $"{name,-28} median {rates[rates.Count / 2],12:N0} records/s, {1e6 / cpuRates[cpuRates.Count / 2]:F2} CPU µs per record ({string.Join(", ", cpuRates.Select(r => (1e6 / r).ToString("F2", CultureInfo.InvariantCulture)))}); {bytesPerRecord:N0} bytes allocated per record; last run {gcs}"));
     }
 
     private static (List<byte[]> Otlp, List<byte[]> Loki) Build(LogTemplates templates, int requests)

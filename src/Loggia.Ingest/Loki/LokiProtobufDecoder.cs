@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Loggia.Core.Compression;
@@ -48,17 +49,27 @@ public static class LokiProtobufDecoder
             throw PushContentEncoding.TooLarge(length, maxMessageBytes);
         }
 
-        byte[] message = GC.AllocateUninitializedArray<byte>(length);
+        // Pooled: the request owns it and returns it when disposed (a request of 1,000 lines is hundreds of kilobytes,
+        // so an array per request would be a large-object allocation and soon a full garbage collection).
+        byte[] message = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
         try
         {
-            Snappy.Decompress(body, message);
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new PushRequestException(400, "snappy: corrupt input", ex);
-        }
+            try
+            {
+                Snappy.Decompress(body, message.AsSpan(0, length));
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new PushRequestException(400, "snappy: corrupt input", ex);
+            }
 
-        return DecodeMessage(message);
+            return DecodeMessage(message.AsMemory(0, length)).OwningPooled(message);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(message);
+            throw;
+        }
     }
 
     /// <summary>

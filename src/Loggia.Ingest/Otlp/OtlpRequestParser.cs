@@ -41,13 +41,16 @@ public static class OtlpRequestParser
     }
 
     /// <summary>Parses an OTLP/HTTP logs body.</summary>
-    /// <param name="body">The body as received.</param>
+    /// <param name="body">
+    /// The body as received. An uncompressed body is decoded where it is: the request's lines are slices of it, so it
+    /// must stay unchanged while the request is used.
+    /// </param>
     /// <param name="format">Its encoding (from <see cref="TryGetFormat"/>).</param>
     /// <param name="contentEncoding">The Content-Encoding header, or null.</param>
     /// <param name="maxMessageBytes">The largest accepted body, compressed or decompressed.</param>
     /// <param name="timeProvider">The clock, for records with neither timestamp.</param>
     /// <exception cref="PushRequestException">400 (malformed), 413 (too large) or 415 (unsupported Content-Encoding).</exception>
-    public static PushRequest Parse(ReadOnlySpan<byte> body, OtlpPayloadFormat format, string? contentEncoding, int maxMessageBytes, TimeProvider timeProvider)
+    public static PushRequest Parse(ReadOnlyMemory<byte> body, OtlpPayloadFormat format, string? contentEncoding, int maxMessageBytes, TimeProvider timeProvider)
     {
         ContentEncodingKind encoding = Classify(contentEncoding);
         if (body.Length > maxMessageBytes)
@@ -55,23 +58,22 @@ public static class OtlpRequestParser
             throw PushContentEncoding.TooLarge(body.Length, maxMessageBytes);
         }
 
-        byte[] message = Decompress(body, encoding, maxMessageBytes);
-        return format == OtlpPayloadFormat.Json
+        return Decode(body, encoding, maxMessageBytes, message => format == OtlpPayloadFormat.Json
             ? OtlpJsonDecoder.Decode(message, timeProvider)
-            : OtlpProtobufDecoder.Decode(message, timeProvider);
+            : OtlpProtobufDecoder.Decode(message, timeProvider));
     }
 
     /// <summary>Parses the protobuf message of a gRPC <c>LogsService/Export</c> call, gzip-compressed when <paramref name="gzip"/>.</summary>
     /// <exception cref="PushRequestException">400 (malformed) or 413 (too large).</exception>
-    public static PushRequest ParseGrpcMessage(ReadOnlySpan<byte> message, bool gzip, int maxMessageBytes, TimeProvider timeProvider)
+    public static PushRequest ParseGrpcMessage(ReadOnlyMemory<byte> message, bool gzip, int maxMessageBytes, TimeProvider timeProvider)
     {
         if (message.Length > maxMessageBytes)
         {
             throw PushContentEncoding.TooLarge(message.Length, maxMessageBytes);
         }
 
-        byte[] owned = Decompress(message, gzip ? ContentEncodingKind.Gzip : ContentEncodingKind.None, maxMessageBytes);
-        return OtlpProtobufDecoder.Decode(owned, timeProvider);
+        return Decode(message, gzip ? ContentEncodingKind.Gzip : ContentEncodingKind.None, maxMessageBytes,
+            decoded => OtlpProtobufDecoder.Decode(decoded, timeProvider));
     }
 
     private static ContentEncodingKind Classify(string? contentEncoding)
@@ -91,22 +93,27 @@ public static class OtlpRequestParser
             : kind;
     }
 
-    /// <summary>Returns the decoded message in an array the result may keep (lines are slices of it).</summary>
-    private static byte[] Decompress(ReadOnlySpan<byte> body, ContentEncodingKind encoding, int maxMessageBytes)
+    /// <summary>
+    /// Decodes an uncompressed body where it is (the lines are slices of it); a compressed one is inflated into a
+    /// pooled buffer the request owns and returns when disposed. Either way no array per request is allocated: a
+    /// request of 1,000 records is hundreds of kilobytes, a large-object allocation that soon costs a full collection.
+    /// </summary>
+    private static PushRequest Decode(ReadOnlyMemory<byte> body, ContentEncodingKind encoding, int maxMessageBytes, Func<ReadOnlyMemory<byte>, PushRequest> decode)
     {
         if (encoding is not (ContentEncodingKind.Gzip or ContentEncodingKind.Deflate))
         {
-            return body.ToArray();
+            return decode(body);
         }
 
-        int length = PushContentEncoding.Inflate(body, encoding, maxMessageBytes, out byte[] rented);
+        int length = PushContentEncoding.Inflate(body.Span, encoding, maxMessageBytes, out byte[] rented);
         try
         {
-            return rented.AsSpan(0, length).ToArray();
+            return decode(rented.AsMemory(0, length)).OwningPooled(rented);
         }
-        finally
+        catch
         {
             ArrayPool<byte>.Shared.Return(rented);
+            throw;
         }
     }
 }

@@ -98,7 +98,7 @@ public sealed class OtlpGrpcEndpoint
         PushRequest push;
         try
         {
-            push = OtlpRequestParser.ParseGrpcMessage(body.Span.Slice(start, length), compressed, _maxMessageBytes, _time);
+            push = OtlpRequestParser.ParseGrpcMessage(body.Memory.Slice(start, length), compressed, _maxMessageBytes, _time);
         }
         catch (PushRequestException e)
         {
@@ -106,6 +106,9 @@ public sealed class OtlpGrpcEndpoint
             await WriteStatusAsync(context, code, e.Message);
             return;
         }
+
+        // Its lines are slices of the body or of a pooled buffer it owns: returned once ingestion is done with them.
+        using var decoded = push;
 
         var outcome = await _pipeline.IngestAsync(tenant, IngestSource.Otlp, push, context.RequestAborted);
         if (outcome.IsBusy)

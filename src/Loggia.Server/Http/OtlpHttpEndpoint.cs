@@ -63,7 +63,7 @@ public sealed class OtlpHttpEndpoint
         PushRequest push;
         try
         {
-            push = OtlpRequestParser.Parse(body.Span, format, request.Headers.ContentEncoding.ToString(), _maxMessageBytes, _time);
+            push = OtlpRequestParser.Parse(body.Memory, format, request.Headers.ContentEncoding.ToString(), _maxMessageBytes, _time);
         }
         catch (PushRequestException e)
         {
@@ -71,6 +71,9 @@ public sealed class OtlpHttpEndpoint
             await WriteStatusAsync(context, format, e.StatusCode, code, e.Message);
             return;
         }
+
+        // Its lines are slices of the body or of a pooled buffer it owns: returned once ingestion is done with them.
+        using var decoded = push;
 
         var outcome = await _pipeline.IngestAsync(tenant, IngestSource.Otlp, push, context.RequestAborted);
         if (outcome.IsBusy)

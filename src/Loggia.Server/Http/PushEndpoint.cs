@@ -91,6 +91,9 @@ public sealed class PushEndpoint
             return;
         }
 
+        // Its lines are slices of the body or of a pooled buffer it owns: returned once ingestion is done with them.
+        using var decoded = push;
+
         var outcome = await _pipeline.IngestAsync(tenant, IngestSource.Loki, push, context.RequestAborted);
         if (outcome.IsBusy)
         {

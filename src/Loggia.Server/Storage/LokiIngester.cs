@@ -1,3 +1,4 @@
+using System.Buffers;
 using Loggia.Core.Model;
 using Loggia.Ingest.Loki;
 using Loggia.Server.Ingest;
@@ -81,7 +82,7 @@ public sealed class LokiIngester(StorageEngine storage, TailBroadcaster tail) : 
 
                 if (writer.Payload.Length >= RecordPartBytes)
                 {
-                    (written ??= []).Add(wal.AppendAsync(HeadWalRecordWriter.RecordType, writer.Payload.ToArray(), cancellationToken).AsTask());
+                    (written ??= []).Add(AppendCopy(wal, writer.Payload.Span, cancellationToken));
                     writer.Reset(tenant);
                 }
             }
@@ -89,8 +90,7 @@ public sealed class LokiIngester(StorageEngine storage, TailBroadcaster tail) : 
 
         if (writer.EntryCount > 0)
         {
-            // The payload must stay unchanged until the append completes: copy it out of the reused writer.
-            await wal.AppendAsync(HeadWalRecordWriter.RecordType, writer.Payload.ToArray(), cancellationToken);
+            await AppendCopy(wal, writer.Payload.Span, cancellationToken);
         }
 
         if (written is not null)
@@ -105,6 +105,25 @@ public sealed class LokiIngester(StorageEngine storage, TailBroadcaster tail) : 
         }
 
         return refused is null ? IngestOutcome.AllAccepted : new IngestOutcome(refused);
+    }
+
+    /// <summary>
+    /// Appends a copy of <paramref name="payload"/> as a head record: it must stay unchanged until the append completes,
+    /// and the writer is reused. The copy is a pooled buffer (a record is hundreds of kilobytes: an array each would be a
+    /// large-object allocation), returned once the WAL has written it.
+    /// </summary>
+    private static Task AppendCopy(WriteAheadLog wal, ReadOnlySpan<byte> payload, CancellationToken cancellationToken)
+    {
+        var copy = ArrayPool<byte>.Shared.Rent(payload.Length);
+        payload.CopyTo(copy);
+        return AppendAndReturnAsync(wal, copy, payload.Length, cancellationToken);
+    }
+
+    private static async Task AppendAndReturnAsync(WriteAheadLog wal, byte[] copy, int length, CancellationToken cancellationToken)
+    {
+        await wal.AppendAsync(HeadWalRecordWriter.RecordType, copy.AsMemory(0, length), cancellationToken);
+        // Only after success: an append that failed may still be queued, so its buffer is left to the collector.
+        ArrayPool<byte>.Shared.Return(copy);
     }
 
     /// <summary>The entries of the next WAL record part: at least one, then as many as fit in <see cref="RecordPartBytes"/>.</summary>

@@ -81,9 +81,34 @@ public static class BlockWriter
         var relativePath = Path.Combine(relativeDirectory, id + ".parquet");
         var path = Path.Combine(dataDirectory, relativePath);
 
-        // The collector counts terms per hour for the term file, and de-duplicates line terms for the row-group blooms.
-        var terms = options.TermIndex || options.BloomFalsePositiveRate > 0 ? new BlockTermCollector() : null;
-        var (bytes, checksum, streamEntries, rowGroups, rows, blooms) = WriteParquet(path + ".tmp", sorted, options, terms);
+        // The indexes (row-group blooms, the block's term file) are built on a second thread while this one encodes and
+        // compresses the Parquet file: they read the same entries and cut row groups by the same rule, so a flush
+        // takes about as long as its slower half and a busy server uses both cores for it.
+        var indexing = options.TermIndex || options.BloomFalsePositiveRate > 0
+            ? Task.Run(() => BuildIndexes(sorted, options))
+            : null;
+        long bytes, rows;
+        uint checksum;
+        List<BlockStreamRange> streamEntries;
+        List<BlockIndexRowGroup> rowGroups;
+        try
+        {
+            (bytes, checksum, streamEntries, rowGroups, rows) = WriteParquet(path + ".tmp", sorted, options);
+        }
+        catch
+        {
+            // Never leave the indexing thread reading entries the caller may release after a failed write.
+            ((IAsyncResult?)indexing)?.AsyncWaitHandle.WaitOne();
+            throw;
+        }
+
+        // Rethrows what the indexing thread threw as it was (not wrapped), like a write on this thread would.
+        var (blooms, terms) = indexing is null ? (null, null) : indexing.GetAwaiter().GetResult();
+        if (blooms is not null && blooms.Count != rowGroups.Count)
+        {
+            throw new InvalidOperationException($"the block's blooms cover {blooms.Count} row groups, its Parquet file {rowGroups.Count}");
+        }
+
         File.Move(path + ".tmp", path);
         var index = new BlockIndex(bytes, checksum, minTime, maxTime, rows, streamEntries, rowGroups, blooms);
         var indexPath = WrittenBlock.IndexPathFor(path);
@@ -94,22 +119,56 @@ public static class BlockWriter
         }
 
         File.Move(indexPath + ".tmp", indexPath);
-        if (options.TermIndex)
-        {
-            terms!.Build().WriteFor(path);
-        }
+        terms?.WriteFor(path);
 
         DirectorySync.Flush(directory);
         return new WrittenBlock(id, tenant, relativePath, bytes, index);
     }
 
-    private static (long Bytes, uint Checksum, List<BlockStreamRange> Streams, List<BlockIndexRowGroup> RowGroups, long Rows, List<RowGroupBlooms>? Blooms) WriteParquet(
-        string path, List<BlockStreamInput> streams, BlockWriterOptions options, BlockTermCollector? terms)
+    /// <summary>
+    /// The row-group blooms (when a false-positive rate is set) and the term file (when the term index is on) of the
+    /// entries, with row groups cut exactly as <see cref="WriteParquet"/> cuts them.
+    /// </summary>
+    private static (List<RowGroupBlooms>? Blooms, BlockTerms? Terms) BuildIndexes(List<BlockStreamInput> streams, BlockWriterOptions options)
+    {
+        // The collector counts terms per hour for the term file, and de-duplicates hashes for the row-group blooms.
+        var terms = new BlockTermCollector();
+        var tokens = options.BloomFalsePositiveRate > 0 ? new RowGroupTokens(options.BloomFalsePositiveRate, terms) : null;
+        var blooms = tokens is null ? null : new List<RowGroupBlooms>();
+        var cut = new RowGroupCut(options.RowGroupRawBytes);
+        foreach (var stream in streams)
+        {
+            foreach (var entry in stream.Entries)
+            {
+                if (tokens is not null)
+                {
+                    tokens.Add(entry);
+                }
+                else
+                {
+                    terms.AddEntry(entry);
+                }
+
+                if (cut.Add(entry))
+                {
+                    blooms?.Add(tokens!.Build());
+                }
+            }
+        }
+
+        if (cut.HasOpenGroup)
+        {
+            blooms?.Add(tokens!.Build());
+        }
+
+        return (blooms, options.TermIndex ? terms.Build() : null);
+    }
+
+    private static (long Bytes, uint Checksum, List<BlockStreamRange> Streams, List<BlockIndexRowGroup> RowGroups, long Rows) WriteParquet(
+        string path, List<BlockStreamInput> streams, BlockWriterOptions options)
     {
         var streamEntries = new List<BlockStreamRange>(streams.Count);
         var rowGroups = new List<BlockIndexRowGroup>();
-        var tokens = options.BloomFalsePositiveRate > 0 ? new RowGroupTokens(options.BloomFalsePositiveRate, terms!) : null;
-        var blooms = tokens is null ? null : new List<RowGroupBlooms>();
         var writerOptions = new ParquetWriterOptions
         {
             Compression = CompressionCodec.Zstd,
@@ -122,7 +181,8 @@ public static class BlockWriter
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
         var crc = Crc32C.Seed;
         var checksum = new ObservedWriteStream(file, bytes => crc = Crc32C.Update(crc, bytes));
-        long row = 0, groupStart = 0, groupRaw = 0;
+        long row = 0, groupStart = 0;
+        var cut = new RowGroupCut(options.RowGroupRawBytes);
         long groupMin = long.MaxValue, groupMax = long.MinValue;
         using (var writer = new ParquetWriter(checksum, BlockSchema.Schema, writerOptions, leaveOpen: true))
         {
@@ -133,17 +193,7 @@ public static class BlockWriter
                 foreach (var entry in stream.Entries)
                 {
                     AppendRow(batch, stream, entry);
-                    if (tokens is not null)
-                    {
-                        tokens.Add(entry);
-                    }
-                    else
-                    {
-                        terms?.AddEntry(entry);
-                    }
-
                     row++;
-                    groupRaw += entry.Line.Length + 16;
                     groupMin = Math.Min(groupMin, entry.TimestampNanos);
                     groupMax = Math.Max(groupMax, entry.TimestampNanos);
                     if (batch.RowCount == BatchRows)
@@ -152,15 +202,13 @@ public static class BlockWriter
                         batch.Clear();
                     }
 
-                    if (groupRaw >= options.RowGroupRawBytes)
+                    if (cut.Add(entry))
                     {
                         writer.Write(batch);
                         batch.Clear();
                         writer.FlushRowGroup();
                         rowGroups.Add(new BlockIndexRowGroup(groupStart, row - groupStart, groupMin, groupMax));
-                        blooms?.Add(tokens!.Build());
                         groupStart = row;
-                        groupRaw = 0;
                         groupMin = long.MaxValue;
                         groupMax = long.MinValue;
                     }
@@ -175,12 +223,11 @@ public static class BlockWriter
             {
                 writer.FlushRowGroup();
                 rowGroups.Add(new BlockIndexRowGroup(groupStart, row - groupStart, groupMin, groupMax));
-                blooms?.Add(tokens!.Build());
             }
         }
 
         file.Flush(flushToDisk: true);
-        return (checksum.Written, Crc32C.Finish(crc), streamEntries, rowGroups, row, blooms);
+        return (checksum.Written, Crc32C.Finish(crc), streamEntries, rowGroups, row);
     }
 
     private static void AppendRow(RowBatch batch, BlockStreamInput stream, BlockEntry entry)

@@ -5,73 +5,99 @@ namespace Loggia.Storage.Blocks;
 
 /// <summary>
 /// Collects the distinct line terms and metadata pairs of the row group being written, then builds its filters
-/// sized from the distinct counts. One per block write; the buffers are reused across row groups. Line terms are
-/// de-duplicated by the block's <see cref="BlockTermCollector"/>, which counts every term per hour anyway: a term it
-/// reports new to the row group is appended to a plain list, so each term occurrence costs one table probe.
-/// Metadata pairs keep a set of their own: the previous row's pairs, remembered, make most of them free.
+/// sized from the distinct counts. One per block write; the buffers are reused across row groups. Both are
+/// de-duplicated by the block's <see cref="BlockTermCollector"/>, which counts every term and pair per hour anyway: a
+/// hash it reports new to the row group is appended to a plain list, so each occurrence costs one table probe.
 /// </summary>
 internal sealed class RowGroupTokens(double falsePositiveRate, BlockTermCollector terms)
 {
-    private readonly TokenHashSet _metadata = new();
+    private const int TermBatch = 32;
     private readonly RepeatedPairMemo _previousPairs = new();
-    private ulong[] _lines = new ulong[4096];
-    private int _lineCount;
+    private readonly HashList _lines = new();
+    private readonly HashList _metadata = new();
 
-    /// <summary>Adds an entry's tokens to the row group's sets and to the block's term collector (one tokenizer walk for both).</summary>
+    /// <summary>Adds an entry's tokens to the row group's lists and to the block's term collector (one tokenizer walk for both).</summary>
     public void Add(BlockEntry entry)
     {
         terms.BeginLine(entry.TimestampNanos);
         Span<byte> scratch = stackalloc byte[Terms.MaxTermBytes];
+        // The line's terms are hashed and their counter slots prefetched first, then counted: the cache misses of
+        // new terms overlap instead of coming one after the other.
+        Span<ulong> batch = stackalloc ulong[TermBatch];
+        var pending = 0;
         foreach (var term in Terms.Enumerate(entry.Line.Span, scratch))
         {
-            if (terms.Add(term))
+            terms.Prefetch(term);
+            batch[pending++] = term;
+            if (pending == batch.Length)
             {
-                AddLineTerm(term);
+                CountLineTerms(batch);
+                pending = 0;
             }
         }
 
+        CountLineTerms(batch[..pending]);
         var position = 0;
         foreach (EntryMetadata.Pair pair in entry.Metadata)
         {
-            // A pair the previous row had at the same place is in the set already, and its hash is remembered.
-            var hash = _previousPairs.Hash(position++, pair.Name, pair.Value, out var repeated);
-            if (!repeated)
+            // A pair the previous row had at the same place is not hashed again. Pairs and line terms share the
+            // collector's table (the term index does not tell them apart): only a pair hash equal to a line term's in
+            // all 64 bits could keep one of them out of its filter, odds of about 1e-9 per block hour.
+            var hash = _previousPairs.Hash(position++, pair.Name, pair.Value, out _);
+            if (terms.Add(hash))
             {
                 _metadata.Add(hash);
             }
-
-            // Pairs and line terms share the collector's table (the term index does not tell them apart). Only a pair
-            // hash equal to a line term's in all 64 bits, seen first in the group, could keep that term out of the
-            // line filter: with a million terms and ten thousand pairs an hour, odds of about 1e-9 per block hour.
-            _ = terms.Add(hash);
         }
     }
 
     /// <summary>The filters of the row group so far; starts the next one.</summary>
     public RowGroupBlooms Build()
     {
-        var lines = TokenBloomFilter.Create(_lineCount, falsePositiveRate);
-        foreach (var hash in _lines.AsSpan(0, _lineCount))
-        {
-            lines.Add(hash);
-        }
-
-        var metadata = TokenBloomFilter.Create(_metadata.Count, falsePositiveRate);
-        _metadata.AddAllTo(metadata);
-        _lineCount = 0;
-        _metadata.Clear();
+        var result = new RowGroupBlooms(_lines.Fill(falsePositiveRate), _metadata.Fill(falsePositiveRate));
         _previousPairs.Clear();
         terms.BeginRowGroup();
-        return new RowGroupBlooms(lines, metadata);
+        return result;
     }
 
-    private void AddLineTerm(ulong hash)
+    private void CountLineTerms(ReadOnlySpan<ulong> hashes)
     {
-        if (_lineCount == _lines.Length)
+        foreach (var hash in hashes)
         {
-            Array.Resize(ref _lines, _lines.Length * 2);
+            if (terms.Add(hash))
+            {
+                _lines.Add(hash);
+            }
+        }
+    }
+
+    /// <summary>A growable list of hashes, reused across row groups.</summary>
+    private sealed class HashList
+    {
+        private ulong[] _hashes = new ulong[4096];
+        private int _count;
+
+        public void Add(ulong hash)
+        {
+            if (_count == _hashes.Length)
+            {
+                Array.Resize(ref _hashes, _hashes.Length * 2);
+            }
+
+            _hashes[_count++] = hash;
         }
 
-        _lines[_lineCount++] = hash;
+        /// <summary>A filter holding every hash of the list, which is then emptied.</summary>
+        public TokenBloomFilter Fill(double falsePositiveRate)
+        {
+            var filter = TokenBloomFilter.Create(_count, falsePositiveRate);
+            foreach (var hash in _hashes.AsSpan(0, _count))
+            {
+                filter.Add(hash);
+            }
+
+            _count = 0;
+            return filter;
+        }
     }
 }

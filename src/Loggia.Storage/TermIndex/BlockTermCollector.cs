@@ -48,6 +48,9 @@ internal sealed class BlockTermCollector
     /// </summary>
     public bool Add(ulong hash) => _current!.Add(hash, _line, _rowGroupStart);
 
+    /// <summary>Prefetches the counter slot of <paramref name="hash"/> for the current entry (see <see cref="TermLineCounter.Prefetch"/>).</summary>
+    public void Prefetch(ulong hash) => _current!.Prefetch(hash);
+
     /// <summary>Starts a row group at the next entry.</summary>
     public void BeginRowGroup() => _rowGroupStart = _line + 1;
 

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace Loggia.Storage.TermIndex;
 
 /// <summary>
@@ -69,6 +72,22 @@ internal sealed class TermLineCounter
             }
 
             i = (i + 1) & mask;
+        }
+    }
+
+    /// <summary>
+    /// Asks the CPU to fetch the slot <paramref name="hash"/> probes first. A table of a busy hour's terms is tens of
+    /// megabytes, so most new terms miss the cache: prefetching a line's terms before counting them overlaps the misses.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void Prefetch(ulong hash)
+    {
+        if (Sse.IsSupported)
+        {
+            fixed (Slot* slots = _slots)
+            {
+                Sse.Prefetch0(slots + ((int)hash & (_slots.Length - 1)));
+            }
         }
     }
 

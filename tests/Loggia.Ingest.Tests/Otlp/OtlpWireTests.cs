@@ -42,6 +42,36 @@ public sealed class OtlpWireTests
     }
 
     [Fact]
+    public void AnInflatedBody_IsAPooledBufferTheRequestOwnsUntilDisposed()
+    {
+        // The lines point into the inflated buffer: the pool must not hand it out again before the request is disposed
+        // (on one thread, the shared pool gives back the array returned last), and disposing gives it back.
+        byte[] message = OtlpTestData.Full().ToByteArray();
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(message);
+        }
+
+        var push = OtlpRequestParser.Parse(compressed.ToArray(), OtlpPayloadFormat.Protobuf, "gzip", 1 << 20, Clock);
+        var line = push.Streams[0].Entries.Span[0].Line;
+        var expected = line.ToArray();
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(line, out var segment));
+        var pooled = segment.Array!;
+        var other = System.Buffers.ArrayPool<byte>.Shared.Rent(pooled.Length);
+        Assert.NotSame(pooled, other);
+        other.AsSpan().Fill(0xEE);
+        Assert.Equal(expected, line.ToArray());
+        System.Buffers.ArrayPool<byte>.Shared.Return(other);
+
+        push.Dispose();
+        push.Dispose(); // twice is harmless
+        var again = System.Buffers.ArrayPool<byte>.Shared.Rent(pooled.Length);
+        Assert.Same(pooled, again);
+        System.Buffers.ArrayPool<byte>.Shared.Return(again);
+    }
+
+    [Fact]
     public void GrpcFraming_ReadsExactlyOneMessage()
     {
         byte[] framed = GrpcFraming.Frame("abc"u8);

@@ -2,6 +2,7 @@ using System.Text;
 using Loggia.Core.Tokens;
 using Loggia.Parquet.Data;
 using Loggia.Storage.Blocks;
+using Loggia.Storage.TermIndex;
 
 namespace Loggia.Storage.Tests.Blocks;
 
@@ -53,26 +54,52 @@ public sealed class TokenBloomTests : IDisposable
     }
 
     [Fact]
-    public void TokenHashSet_CountsDistinctHashes_IncludingZero_AndFillsAFilterWithAll()
+    public void RowGroupFilters_HoldEveryTermAndPairOfTheirGroup_ThoughTheCollectorSawThemInEarlierGroupsAndHours()
     {
-        var set = new TokenHashSet();
-        var random = new Random(5);
-        var distinct = new HashSet<ulong> { 0 };
-        set.Add(0);
-        for (var i = 0; i < 100_000; i++)
+        // The filters are filled from the hashes the term collector reports new to the row group: a term seen in an
+        // earlier group, in another hour of the same group, or twice in one line must still be in each group's filter.
+        var collector = new BlockTermCollector();
+        var tokens = new RowGroupTokens(0.01, collector);
+        var random = new Random(11);
+        var hour = TermHours.HourNanos;
+        var groups = new List<(HashSet<ulong> Lines, HashSet<ulong> Pairs)>();
+        var filters = new List<RowGroupBlooms>();
+        for (var group = 0; group < 3; group++)
         {
-            // Many repeats, and hashes that collide in the low bits.
-            var hash = (ulong)random.Next(30_000) << (i % 2 == 0 ? 0 : 40);
-            set.Add(hash);
-            distinct.Add(hash);
+            var lines = new HashSet<ulong>();
+            var pairs = new HashSet<ulong>();
+            for (var row = 0; row < 2_000; row++)
+            {
+                // Rows alternate between two hours; words repeat across rows, groups and hours; ids are fresh.
+                var text = $"word{random.Next(300)} common word{random.Next(300)} common id{random.Next(1_000_000):x}";
+                var ts = (row % 2 == 0 ? 0 : hour) + row;
+                var metadata = EntryMetadata.From([new("level", row % 3 == 0 ? "warn" : "info"), new("trace", $"t{random.Next(5_000):x}")]);
+                tokens.Add(new BlockEntry(ts, Encoding.UTF8.GetBytes(text), metadata));
+                foreach (var term in Terms.Enumerate(Encoding.UTF8.GetBytes(text), new byte[Terms.MaxTermBytes]))
+                {
+                    lines.Add(term);
+                }
+
+                foreach (EntryMetadata.Pair pair in metadata)
+                {
+                    pairs.Add(Terms.HashPair(pair.Name, pair.Value));
+                }
+            }
+
+            groups.Add((lines, pairs));
+            filters.Add(tokens.Build());
         }
 
-        Assert.Equal(distinct.Count, set.Count);
-        var filter = TokenBloomFilter.Create(set.Count, 0.01);
-        set.AddAllTo(filter);
-        Assert.All(distinct, h => Assert.True(filter.MayContain(h)));
-        set.Clear();
-        Assert.Equal(0, set.Count);
+        for (var g = 0; g < groups.Count; g++)
+        {
+            Assert.All(groups[g].Lines, h => Assert.True(filters[g].Lines.MayContain(h)));
+            Assert.All(groups[g].Pairs, h => Assert.True(filters[g].Metadata.MayContain(h)));
+        }
+
+        // And the groups' filters are sized by their own distinct hashes: an id of another group is mostly rejected.
+        var foreign = groups[0].Lines.Except(groups[1].Lines).ToList();
+        var accepted = foreign.Count(h => filters[1].Lines.MayContain(h));
+        Assert.True(accepted < foreign.Count * 0.03, $"{accepted} of {foreign.Count} hashes of group 0 pass group 1's filter");
     }
 
     [Theory]
