@@ -64,7 +64,7 @@ internal static class IngestStages
             long records = 0;
             foreach (var body in bodies)
             {
-                var push = decode(body);
+                using var push = decode(body); // as the server does: a pooled body goes back once the head holds its copy
                 records += push.EntryCount;
                 if (appendTo is { } tenant)
                 {
@@ -102,7 +102,7 @@ internal static class IngestStages
                 using var head = new Head(new HeadOptions { MaxTenantBytes = 64L * 1024 * 1024 });
                 foreach (var body in bodies)
                 {
-                    var push = lokiProtobuf
+                    using var push = lokiProtobuf
                         ? LokiPushParser.Parse(body, "application/x-protobuf", "identity", int.MaxValue)
                         : OtlpRequestParser.Parse(body, OtlpPayloadFormat.Protobuf, null, int.MaxValue, TimeProvider.System);
                     foreach (var stream in push.Streams)

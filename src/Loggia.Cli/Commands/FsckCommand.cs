@@ -108,8 +108,8 @@ internal static class FsckCommand
 
         var problems = report.Findings.Count(f => f.Severity == FsckSeverity.Problem);
         await stdout.WriteLineAsync(
-            $"{data}: {report.WalSegments} WAL segments ({report.WalRecords} records), {report.Blocks} blocks ({report.Rows} rows) checked; " +
-            (problems == 0 ? "no problems" : $"{problems} problems in {report.DamagedBlocks.Count} blocks") +
+            $"{data}: {report.WalSegments} WAL segments ({report.WalRecords} records), {report.Blocks} blocks ({report.Rows} rows), {report.TermSegments} term segments checked; " +
+            (problems == 0 ? "no problems" : $"{problems} problems, {report.DamagedBlocks.Count} blocks damaged") +
             (quarantined.Count > 0 ? $", {quarantined.Count} blocks quarantined" : ""));
     }
 
@@ -125,6 +125,7 @@ internal static class FsckCommand
             writer.WriteNumber("walRecords", report.WalRecords);
             writer.WriteNumber("blocks", report.Blocks);
             writer.WriteNumber("rows", report.Rows);
+            writer.WriteNumber("termSegments", report.TermSegments);
             writer.WriteStartArray("findings");
             foreach (var finding in report.Findings)
             {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Loggia.Core.Hashing;
 
@@ -23,6 +24,42 @@ public static class XxHash64
 
     /// <summary>Computes XXH64 of <paramref name="data"/> with <paramref name="seed"/>.</summary>
     public static ulong Hash(ReadOnlySpan<byte> data, ulong seed = 0)
+    {
+        // Terms are a few bytes: the tokenizer hashes ~20 per log line, so they take a path without stripes, slices
+        // or bounds checks.
+        return data.Length < StripeLength && BitConverter.IsLittleEndian ? HashShort(data, seed) : HashAny(data, seed);
+    }
+
+    /// <summary>XXH64 of fewer than <see cref="StripeLength"/> bytes on a little-endian machine.</summary>
+    private static ulong HashShort(ReadOnlySpan<byte> data, ulong seed)
+    {
+        ref byte start = ref MemoryMarshal.GetReference(data);
+        int length = data.Length;
+        ulong hash = seed + Prime5 + (ulong)length;
+        int offset = 0;
+        for (; offset + 8 <= length; offset += 8)
+        {
+            hash ^= Round(0, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, offset)));
+            hash = (BitOperations.RotateLeft(hash, 27) * Prime1) + Prime4;
+        }
+
+        if (offset + 4 <= length)
+        {
+            hash ^= Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, offset)) * Prime1;
+            hash = (BitOperations.RotateLeft(hash, 23) * Prime2) + Prime3;
+            offset += 4;
+        }
+
+        for (; offset < length; offset++)
+        {
+            hash ^= Unsafe.Add(ref start, offset) * Prime5;
+            hash = BitOperations.RotateLeft(hash, 11) * Prime1;
+        }
+
+        return Avalanche(hash);
+    }
+
+    private static ulong HashAny(ReadOnlySpan<byte> data, ulong seed)
     {
         int length = data.Length;
         int offset = 0;
@@ -81,6 +118,12 @@ public static class XxHash64
             offset++;
         }
 
+        return Avalanche(hash);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Avalanche(ulong hash)
+    {
         hash ^= hash >> 33;
         hash *= Prime2;
         hash ^= hash >> 29;

@@ -84,8 +84,10 @@ public static class BlockWriter
         // The indexes (row-group blooms, the block's term file) are built on a second thread while this one encodes and
         // compresses the Parquet file: they read the same entries and cut row groups by the same rule, so a flush
         // takes about as long as its slower half and a busy server uses both cores for it.
+        // A thread of its own rather than a pool thread: under load the pool's queue is full of requests, and the
+        // flush would wait behind them (a thread per block is nothing next to writing 64 MiB).
         var indexing = options.TermIndex || options.BloomFalsePositiveRate > 0
-            ? Task.Run(() => BuildIndexes(sorted, options))
+            ? Task.Factory.StartNew(() => BuildIndexes(sorted, options), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
             : null;
         long bytes, rows;
         uint checksum;
@@ -120,7 +122,6 @@ public static class BlockWriter
 
         File.Move(indexPath + ".tmp", indexPath);
         terms?.WriteFor(path);
-
         DirectorySync.Flush(directory);
         return new WrittenBlock(id, tenant, relativePath, bytes, index);
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Loggia.Parquet.Data;
 using Loggia.Storage.Blocks;
 using Loggia.Storage.Catalog;
+using Loggia.Storage.TermIndex;
 using Loggia.Storage.Wal;
 
 namespace Loggia.Storage.Integrity;
@@ -10,8 +11,9 @@ namespace Loggia.Storage.Integrity;
 /// Verifies a data directory offline (the server stopped): every WAL segment's header and record CRCs, and every
 /// catalogued block — files present, sizes, the sidecar's CRC32C, the Parquet file's CRC32C, the index against the
 /// catalog (time range, rows, streams) and against the data (every row decoded, which checks each page's zstd
-/// checksum, and found in its stream's row range and time bounds); the SQLite catalog's own integrity check; files the
-/// catalog does not know are listed.
+/// checksum, and found in its stream's row range and time bounds) and its term file; every term segment of the term
+/// index (every chunk and filter page); the SQLite catalog's own integrity check; files the catalog does not know are
+/// listed.
 /// Reads only: nothing is modified (docs/integrity.md).
 /// </summary>
 public static class DataDirectoryCheck
@@ -46,6 +48,7 @@ public static class DataDirectoryCheck
             CheckBlock(root, block, report);
         }
 
+        CheckTermSegments(root, report);
         foreach (var orphan in OrphanFiles.Find(root, blocks))
         {
             report.Add(new FsckFinding(FsckSeverity.Note, "orphan", Relative(root, orphan), "not in the catalog (removed at the next server start)"));
@@ -114,8 +117,61 @@ public static class DataDirectoryCheck
         }
     }
 
+    /// <summary>
+    /// Every term segment (<c>terms/&lt;tenant&gt;/&lt;day&gt;.tix</c>): footer, chunks and filter pages against their
+    /// checksums. Derived data, so a damaged one is a problem without a block to quarantine: queries fall back to the
+    /// blocks' blooms, and the server rebuilds it once a lookup meets the damage (or delete it to rebuild it now).
+    /// </summary>
+    private static void CheckTermSegments(string root, FsckReport report)
+    {
+        var directory = Path.Combine(root, TermHourIndex.DirectoryName);
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(directory, "*" + TermDaySegment.Extension, SearchOption.AllDirectories))
+        {
+            report.TermSegments++;
+            try
+            {
+                using var segment = TermDaySegment.Open(path);
+                segment.Verify();
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+            {
+                report.Add(new FsckFinding(FsckSeverity.Problem, "terms", Relative(root, path),
+                    e.Message + " (derived data: queries read the blocks instead; the server rebuilds the segment after a lookup meets the damage, or delete it)"));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A block's term file, when it has one (days not yet sealed): magic, version and CRC32C. Derived data as well: a
+    /// damaged one only keeps the block from being ruled out, and is rebuilt from the block when its day is.
+    /// </summary>
+    private static void CheckTermFile(string root, BlockInfo block, FsckReport report)
+    {
+        var path = BlockTerms.PathFor(Path.Combine(root, block.Path));
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            _ = BlockTerms.Parse(File.ReadAllBytes(path));
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            report.Add(new FsckFinding(FsckSeverity.Problem, "terms", Relative(root, path),
+                e.Message + " (derived data: the block is read instead of ruled out; rebuilt from the block when its day is)"));
+        }
+    }
+
     private static void CheckBlock(string root, BlockInfo block, FsckReport report)
     {
+        CheckTermFile(root, block, report);
         report.Blocks++;
         var path = Path.Combine(root, block.Path);
         var relative = block.Path;

@@ -12,7 +12,7 @@ public enum FsckSeverity
 
 /// <summary>One thing the check found.</summary>
 /// <param name="Severity">Problem or note.</param>
-/// <param name="Area">What was checked: <c>wal</c>, <c>block</c>, <c>catalog</c> or <c>orphan</c>.</param>
+/// <param name="Area">What was checked: <c>wal</c>, <c>block</c>, <c>terms</c> (the term index), <c>catalog</c> or <c>orphan</c>.</param>
 /// <param name="Path">The file concerned, relative to the data directory.</param>
 /// <param name="Message">What is wrong.</param>
 /// <param name="BlockId">The catalogued block concerned (quarantinable), when there is one.</param>

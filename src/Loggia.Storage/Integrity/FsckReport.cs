@@ -17,6 +17,9 @@ public sealed class FsckReport
     /// <summary>Catalogued blocks checked.</summary>
     public int Blocks { get; internal set; }
 
+    /// <summary>Term index segments checked.</summary>
+    public int TermSegments { get; internal set; }
+
     /// <summary>Block rows decoded and checked against their index.</summary>
     public long Rows { get; internal set; }
 

@@ -455,15 +455,7 @@ public sealed class TermDaySegment : IDisposable
     {
         if (!cache.TryGetValue(c, out var bytes))
         {
-            var chunk = _chunks[c];
-            bytes = new byte[chunk.Length];
-            ReadExactly(_handle, bytes, chunk.Offset);
-            if (Crc32C.Compute(bytes) != chunk.Crc)
-            {
-                throw new InvalidDataException("term segment chunk checksum mismatch");
-            }
-
-            cache[c] = bytes;
+            cache[c] = bytes = ReadChunk(_chunks[c]);
         }
 
         Find(bytes, _chunks[c].Records, hash, ref result);
@@ -481,15 +473,7 @@ public sealed class TermDaySegment : IDisposable
         // Pages are cached under negative keys, apart from chunks.
         if (!cache.TryGetValue(-1 - page, out var bytes))
         {
-            var pageBlocks = Math.Min(PageBlocks, _singles.Blocks - (page * PageBlocks));
-            var read = new byte[(pageBlocks * TermHourBloom.BlockBytes) + 4];
-            ReadExactly(_handle, read, _singles.Offset + PagedLength(page * PageBlocks));
-            if (Crc32C.Compute(read.AsSpan(0, read.Length - 4)) != BinaryPrimitives.ReadUInt32LittleEndian(read.AsSpan(read.Length - 4)))
-            {
-                throw new InvalidDataException("term segment filter page checksum mismatch");
-            }
-
-            cache[-1 - page] = bytes = read;
+            cache[-1 - page] = bytes = ReadPage(page);
         }
 
         var bits = bytes.AsSpan((block % PageBlocks) * TermHourBloom.BlockBytes, TermHourBloom.BlockBytes);
@@ -502,6 +486,42 @@ public sealed class TermDaySegment : IDisposable
                 result.Lines[hour] = 1;
             }
         }
+    }
+
+    /// <summary>
+    /// Reads every chunk and filter page and checks its CRC32C (and that each chunk's records parse), for
+    /// <c>loggia fsck</c>; throws <see cref="InvalidDataException"/> at the first damage. Lookups check only what they read.
+    /// </summary>
+    public void Verify()
+    {
+        foreach (var chunk in _chunks)
+        {
+            var none = (0u, new uint[TermHours.HoursPerDay]);
+            _ = Find(ReadChunk(chunk), chunk.Records, ulong.MaxValue, ref none);
+        }
+
+        for (var page = 0; page * PageBlocks < _singles.Blocks; page++)
+        {
+            _ = ReadPage(page);
+        }
+    }
+
+    private byte[] ReadChunk(ChunkRef chunk)
+    {
+        var bytes = new byte[chunk.Length];
+        ReadExactly(_handle, bytes, chunk.Offset);
+        return Crc32C.Compute(bytes) == chunk.Crc ? bytes : throw new InvalidDataException("term segment chunk checksum mismatch");
+    }
+
+    /// <summary>Filter page <paramref name="page"/> with its checksum checked (the checksum stays at its end).</summary>
+    private byte[] ReadPage(int page)
+    {
+        var pageBlocks = Math.Min(PageBlocks, _singles.Blocks - (page * PageBlocks));
+        var read = new byte[(pageBlocks * TermHourBloom.BlockBytes) + 4];
+        ReadExactly(_handle, read, _singles.Offset + PagedLength(page * PageBlocks));
+        return Crc32C.Compute(read.AsSpan(0, read.Length - 4)) == BinaryPrimitives.ReadUInt32LittleEndian(read.AsSpan(read.Length - 4))
+            ? read
+            : throw new InvalidDataException("term segment filter page checksum mismatch");
     }
 
     /// <summary>Bytes the first <paramref name="blocks"/> filter blocks take on disk, page checksums included.</summary>

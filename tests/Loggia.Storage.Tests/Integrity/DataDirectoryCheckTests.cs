@@ -2,6 +2,7 @@ using System.Text;
 using Loggia.Storage.Blocks;
 using Loggia.Storage.Catalog;
 using Loggia.Storage.Integrity;
+using Loggia.Storage.TermIndex;
 using Loggia.Storage.Wal;
 
 namespace Loggia.Storage.Tests.Integrity;
@@ -71,6 +72,41 @@ public sealed class DataDirectoryCheckTests : IAsyncLifetime
         Assert.False(File.Exists(path));
         File.Delete(Path.Combine(Path.GetDirectoryName(path)!, "stray.parquet"));
         Assert.True((await CheckAsync()).IsClean);
+    }
+
+    [Fact]
+    public async Task DamagedTermFilesAndSegments_AreProblems_ButNoBlockIsQuarantinedForThem()
+    {
+        // Two days: the older sealed (its segment only), the newer open (its block keeps its term file).
+        var sealedDay = await PublishAsync(1_763_800_000_000_000_000);
+        var openDay = await PublishAsync(1_763_800_000_000_000_000 + (86_400L * 1_000_000_000));
+        using var index = new TermHourIndex(_data);
+        // The older day sealed, the newer one not yet.
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(1_763_800_000_000 + 86_400_000L);
+        Assert.Equal(2, await index.RefreshAsync(_catalog, now, TimeSpan.Zero, CancellationToken.None));
+        var clean = await CheckAsync();
+        Assert.True(clean.IsClean, string.Join("\n", clean.Findings));
+        Assert.Equal(2, clean.TermSegments);
+
+        var termFile = BlockTerms.PathFor(Path.Combine(_data, openDay.Path));
+        Assert.True(File.Exists(termFile));
+        Assert.False(File.Exists(BlockTerms.PathFor(Path.Combine(_data, sealedDay.Path))));
+        Flip(termFile, 20);
+        var segment = index.SegmentPath("fake", TermHours.DayOfHour(TermHours.HourOf(sealedDay.MinTimeNanos)));
+        Flip(segment, 12); // the first bytes after the magic: a record chunk or a filter page, not the footer
+
+        var report = await CheckAsync();
+        Assert.False(report.IsClean);
+        Assert.Contains(report.Findings, f => f.Area == "terms" && f.Path.EndsWith(".terms", StringComparison.Ordinal) && f.Message.Contains("checksum", StringComparison.Ordinal));
+        Assert.Contains(report.Findings, f => f.Area == "terms" && f.Path.EndsWith(".tix", StringComparison.Ordinal) && f.Message.Contains("checksum", StringComparison.Ordinal));
+        Assert.Empty(report.DamagedBlocks);
+    }
+
+    private static void Flip(string path, int offset)
+    {
+        var bytes = File.ReadAllBytes(path);
+        bytes[offset] ^= 0x40;
+        File.WriteAllBytes(path, bytes);
     }
 
     [Fact]
