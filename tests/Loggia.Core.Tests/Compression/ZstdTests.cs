@@ -7,6 +7,16 @@ public sealed class ZstdTests
     public static TheoryData<string> Inputs => CodecTestInputs.Names;
 
     [Fact]
+    public void MaxCompressedLength_IsTheLibrarysOwnBound()
+    {
+        // The bound is computed here (zstd.h's macro) rather than asked of libzstd per page: it must stay the same.
+        foreach (var length in new[] { 0, 1, 255, 256, 4096, 65_535, 128 * 1024 - 1, 128 * 1024, 128 * 1024 + 1, 1 << 20, 64 << 20, 1_000_003 })
+        {
+            Assert.Equal((long)ZstdNative.CompressBound((nuint)length), ZstdCompressor.GetMaxCompressedLength(length));
+        }
+    }
+
+    [Fact]
     public void System_library_is_available()
     {
         Zstd.EnsureAvailable();

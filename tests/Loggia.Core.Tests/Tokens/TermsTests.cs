@@ -171,4 +171,42 @@ public sealed class TermsTests
             }
         }
     }
+
+    [Fact]
+    public void AsciiText_TheVectorWalkAndTheByteWalkGiveTheSameTerms_AtEveryPositionAndLength()
+    {
+        // ASCII lines are classified 64 bytes at a time; runs cross windows, reach the end, exceed MaxTermBytes.
+        string[] pieces = ["a", "Z", "7", "404", " ", "-", ".", "_", "=", "\t", "\u007f", "\u0001", "txn", "4f3a9QZ", "ERROR",
+            new string('k', 63), new string('Q', 64), new string('x', Terms.MaxTermBytes + 5), new string('9', 70)];
+        var random = new Random(7);
+        Span<byte> scratchA = stackalloc byte[Terms.MaxTermBytes];
+        Span<byte> scratchB = stackalloc byte[Terms.MaxTermBytes];
+        var vectorTerms = 0;
+        for (var round = 0; round < 3_000; round++)
+        {
+            var text = new StringBuilder();
+            for (var p = random.Next(0, 40); p > 0; p--)
+            {
+                text.Append(pieces[random.Next(pieces.Length)]);
+            }
+
+            var utf8 = Encoding.ASCII.GetBytes(text.ToString());
+            var vector = new TermEnumerator(utf8, scratchA, vectorized: true);
+            var bytes = new TermEnumerator(utf8, scratchB, vectorized: false);
+            while (true)
+            {
+                var more = vector.MoveNext();
+                Assert.Equal(bytes.MoveNext(), more);
+                if (!more)
+                {
+                    break;
+                }
+
+                vectorTerms++;
+                Assert.Equal((bytes.Start, bytes.Length, bytes.IsInterior, bytes.Current), (vector.Start, vector.Length, vector.IsInterior, vector.Current));
+            }
+        }
+
+        Assert.True(vectorTerms > 10_000);
+    }
 }
