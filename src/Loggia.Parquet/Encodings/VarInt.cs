@@ -19,18 +19,7 @@ internal static class VarInt
 
     /// <summary>Writes <paramref name="value"/> as ULEB128 at the start of <paramref name="destination"/>; returns the byte count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Write(Span<byte> destination, ulong value)
-    {
-        var i = 0;
-        while (value >= 0x80)
-        {
-            destination[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[i++] = (byte)value;
-        return i;
-    }
+    public static int Write(Span<byte> destination, ulong value) => Loggia.Core.IO.Leb128.Write(destination, value);
 
     /// <summary>Reads a ULEB128 value of at most 32 bits at <paramref name="position"/>, advancing it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Loggia.Core.Hashing;
 using Loggia.Core.Tokens;
+using Loggia.Core.IO;
 
 namespace Loggia.Storage.Blocks;
 
@@ -274,19 +275,8 @@ public sealed class BlockIndex
         output.Advance(8);
     }
 
-    private static void WriteVarint(ArrayBufferWriter<byte> output, ulong value)
-    {
-        var span = output.GetSpan(10);
-        var i = 0;
-        while (value >= 0x80)
-        {
-            span[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[i++] = (byte)value;
-        output.Advance(i);
-    }
+    private static void WriteVarint(ArrayBufferWriter<byte> output, ulong value) =>
+        output.Advance(Leb128.Write(output.GetSpan(Leb128.MaxBytes), value));
 
     /// <summary>Bounds-checked little-endian reads; every failure is a <see cref="BlockCorruptException"/>.</summary>
     private ref struct SpanReader(ReadOnlySpan<byte> data, string? path)
@@ -316,18 +306,15 @@ public sealed class BlockIndex
         /// <summary>A varint that must be a plausible non-negative count (at most int.MaxValue).</summary>
         public long Count()
         {
-            ulong value = 0;
-            for (var shift = 0; shift < 64; shift += 7)
+            var read = 0;
+            var status = Leb128.TryRead(_data, ref read, out var value);
+            _data = _data[read..];
+            return status switch
             {
-                var b = Byte();
-                value |= (ulong)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    return value <= long.MaxValue ? (long)value : throw new BlockCorruptException("block index count out of range", path);
-                }
-            }
-
-            throw new BlockCorruptException("block index varint too long", path);
+                Leb128Status.Truncated => throw new BlockCorruptException("block index ends early", path),
+                Leb128Status.Overflow => throw new BlockCorruptException("block index varint too long", path),
+                _ => value <= long.MaxValue ? (long)value : throw new BlockCorruptException("block index count out of range", path),
+            };
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Loggia.Core.Model;
+using Loggia.Core.IO;
 
 namespace Loggia.Storage.Blocks;
 
@@ -149,30 +150,9 @@ public readonly struct EntryMetadata
         return position + bytes.Length;
     }
 
-    private static int VarintLength(uint value)
-    {
-        int length = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            length++;
-        }
+    private static int VarintLength(uint value) => Leb128.Length(value);
 
-        return length;
-    }
-
-    private static int WriteVarint(uint value, Span<byte> target)
-    {
-        int position = 0;
-        while (value >= 0x80)
-        {
-            target[position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        target[position++] = (byte)value;
-        return position;
-    }
+    private static int WriteVarint(uint value, Span<byte> target) => Leb128.Write(target, value);
 
     /// <summary>One pair as UTF-8 spans into the encoding.</summary>
     public readonly ref struct Pair(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
@@ -223,16 +203,11 @@ public readonly struct EntryMetadata
 
         private ReadOnlySpan<byte> ReadBytes()
         {
-            uint length = 0;
-            int shift = 0;
-            byte current;
-            do
+            // Our own encoding, validated when it was made: a bad varint here is a bug, not bad input.
+            if (Leb128.TryRead(_encoded, ref _position, out ulong length) != Leb128Status.Done)
             {
-                current = _encoded[_position++];
-                length |= (uint)(current & 0x7F) << shift;
-                shift += 7;
+                throw new InvalidOperationException("structured metadata encoding is damaged");
             }
-            while ((current & 0x80) != 0);
 
             ReadOnlySpan<byte> bytes = _encoded.Slice(_position, (int)length);
             _position += (int)length;

@@ -1,5 +1,6 @@
 using System.Text;
 using Loggia.Core.Model;
+using Loggia.Core.IO;
 
 namespace Loggia.Storage.Head;
 
@@ -104,28 +105,13 @@ public static class HeadWalRecord
             return _buffer[_position++];
         }
 
-        public ulong ReadVarint(string what)
-        {
-            ulong value = 0;
-            for (int shift = 0; shift < 64; shift += 7)
+        public ulong ReadVarint(string what) =>
+            Leb128.TryRead(_buffer, ref _position, out var value) switch
             {
-                byte b = ReadByte(what);
-
-                // The tenth byte may only carry the top bit of a 64-bit value.
-                if (shift == 63 && b > 1)
-                {
-                    throw new HeadWalRecordException($"corrupt head WAL record: {what} varint overflows 64 bits at byte {_position - 1}");
-                }
-
-                value |= (ulong)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    return value;
-                }
-            }
-
-            throw new HeadWalRecordException($"corrupt head WAL record: {what} varint longer than 10 bytes at byte {_position}");
-        }
+                Leb128Status.Done => value,
+                Leb128Status.Truncated => throw Truncated(what),
+                _ => throw new HeadWalRecordException($"corrupt head WAL record: {what} varint overflows 64 bits at byte {_position}"),
+            };
 
         /// <summary>A count of items each taking at least <paramref name="minItemBytes"/>: bounded by the bytes left.</summary>
         public int ReadCount(int minItemBytes, string what)

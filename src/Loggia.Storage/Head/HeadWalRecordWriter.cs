@@ -1,5 +1,6 @@
 using System.Text;
 using Loggia.Core.Model;
+using Loggia.Core.IO;
 
 namespace Loggia.Storage.Head;
 
@@ -127,14 +128,8 @@ public sealed class HeadWalRecordWriter
 
     private void WriteVarint(ulong value)
     {
-        Ensure(10);
-        while (value >= 0x80)
-        {
-            _buffer[_length++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        _buffer[_length++] = (byte)value;
+        Ensure(Leb128.MaxBytes);
+        _length += Leb128.Write(_buffer.AsSpan(_length), value);
     }
 
     private void WriteBytes(ReadOnlySpan<byte> bytes)

@@ -236,40 +236,16 @@ public sealed class TermDaySegment : IDisposable
         return new SingleLineFilter(offset, bytes.Length / TermHourBloom.BlockBytes, SingleLineBitsPerEntry, singles.Count);
     }
 
-    /// <summary>LEB128: seven bits a byte, low first; line counts are mostly one byte.</summary>
-    private static int WriteVarint(Span<byte> destination, uint value)
-    {
-        var n = 0;
-        while (value >= 0x80)
+    /// <summary>LEB128 (line counts are mostly one byte).</summary>
+    private static int WriteVarint(Span<byte> destination, uint value) => Leb128.Write(destination, value);
+
+    private static uint ReadVarint(ReadOnlySpan<byte> source, ref int position) =>
+        Leb128.TryRead(source, ref position, out var value) switch
         {
-            destination[n++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        destination[n++] = (byte)value;
-        return n;
-    }
-
-    private static uint ReadVarint(ReadOnlySpan<byte> source, ref int position)
-    {
-        uint value = 0;
-        for (var shift = 0; shift < 35; shift += 7)
-        {
-            if (position >= source.Length)
-            {
-                throw new InvalidDataException("term segment chunk truncated");
-            }
-
-            var b = source[position++];
-            value |= (uint)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return value;
-            }
-        }
-
-        throw new InvalidDataException("term segment count malformed");
-    }
+            Leb128Status.Truncated => throw new InvalidDataException("term segment chunk truncated"),
+            Leb128Status.Done when value <= uint.MaxValue => (uint)value,
+            _ => throw new InvalidDataException("term segment count malformed"),
+        };
 
     private static long Flush(FileStream file, MemoryStream chunk, ulong first, int records, long offset, List<ChunkRef> chunks)
     {
