@@ -87,7 +87,7 @@ public static class BlockWriter
         // A thread of its own rather than a pool thread: under load the pool's queue is full of requests, and the
         // flush would wait behind them (a thread per block is nothing next to writing 64 MiB).
         var indexing = options.TermIndex || options.BloomFalsePositiveRate > 0
-            ? Task.Factory.StartNew(() => BuildIndexes(sorted, options), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+            ? Task.Factory.StartNew(() => BuildIndexes(sorted, options, path), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
             : null;
         long bytes, rows;
         uint checksum;
@@ -99,13 +99,15 @@ public static class BlockWriter
         }
         catch
         {
-            // Never leave the indexing thread reading entries the caller may release after a failed write.
+            // Never leave the indexing thread reading entries the caller may release after a failed write; a term file
+            // it wrote for the block that will not exist goes too (a crash leaves it to the orphan sweep at start).
             ((IAsyncResult?)indexing)?.AsyncWaitHandle.WaitOne();
+            File.Delete(BlockTerms.PathFor(path));
             throw;
         }
 
         // Rethrows what the indexing thread threw as it was (not wrapped), like a write on this thread would.
-        var (blooms, terms) = indexing is null ? (null, null) : indexing.GetAwaiter().GetResult();
+        var blooms = indexing?.GetAwaiter().GetResult();
         if (blooms is not null && blooms.Count != rowGroups.Count)
         {
             throw new InvalidOperationException($"the block's blooms cover {blooms.Count} row groups, its Parquet file {rowGroups.Count}");
@@ -121,16 +123,16 @@ public static class BlockWriter
         }
 
         File.Move(indexPath + ".tmp", indexPath);
-        terms?.WriteFor(path);
         DirectorySync.Flush(directory);
         return new WrittenBlock(id, tenant, relativePath, bytes, index);
     }
 
     /// <summary>
-    /// The row-group blooms (when a false-positive rate is set) and the term file (when the term index is on) of the
-    /// entries, with row groups cut exactly as <see cref="WriteParquet"/> cuts them.
+    /// The row-group blooms (when a false-positive rate is set) of the entries, with row groups cut exactly as
+    /// <see cref="WriteParquet"/> cuts them; writes the block's term file beside <paramref name="parquetPath"/> when
+    /// the term index is on (fsynced and renamed; the block's directory is fsynced with the block's own files).
     /// </summary>
-    private static (List<RowGroupBlooms>? Blooms, BlockTerms? Terms) BuildIndexes(List<BlockStreamInput> streams, BlockWriterOptions options)
+    private static List<RowGroupBlooms>? BuildIndexes(List<BlockStreamInput> streams, BlockWriterOptions options, string parquetPath)
     {
         // The collector counts terms per hour for the term file, and de-duplicates hashes for the row-group blooms.
         var terms = new BlockTermCollector();
@@ -162,7 +164,12 @@ public static class BlockWriter
             blooms?.Add(tokens!.Build());
         }
 
-        return (blooms, options.TermIndex ? terms.Build() : null);
+        if (options.TermIndex)
+        {
+            terms.Build().WriteFor(parquetPath);
+        }
+
+        return blooms;
     }
 
     private static (long Bytes, uint Checksum, List<BlockStreamRange> Streams, List<BlockIndexRowGroup> RowGroups, long Rows) WriteParquet(
