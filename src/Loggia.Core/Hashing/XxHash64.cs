@@ -25,46 +25,11 @@ public static class XxHash64
     /// <summary>Computes XXH64 of <paramref name="data"/> with <paramref name="seed"/>.</summary>
     public static ulong Hash(ReadOnlySpan<byte> data, ulong seed = 0)
     {
-        // Terms are a few bytes: the tokenizer hashes ~20 per log line, so they take a path without stripes, slices
-        // or bounds checks.
-        return data.Length < StripeLength && BitConverter.IsLittleEndian ? HashShort(data, seed) : HashAny(data, seed);
-    }
-
-    /// <summary>XXH64 of fewer than <see cref="StripeLength"/> bytes on a little-endian machine.</summary>
-    private static ulong HashShort(ReadOnlySpan<byte> data, ulong seed)
-    {
-        ref byte start = ref MemoryMarshal.GetReference(data);
-        int length = data.Length;
-        ulong hash = seed + Prime5 + (ulong)length;
-        int offset = 0;
-        for (; offset + 8 <= length; offset += 8)
-        {
-            hash ^= Round(0, Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, offset)));
-            hash = (BitOperations.RotateLeft(hash, 27) * Prime1) + Prime4;
-        }
-
-        if (offset + 4 <= length)
-        {
-            hash ^= Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, offset)) * Prime1;
-            hash = (BitOperations.RotateLeft(hash, 23) * Prime2) + Prime3;
-            offset += 4;
-        }
-
-        for (; offset < length; offset++)
-        {
-            hash ^= Unsafe.Add(ref start, offset) * Prime5;
-            hash = BitOperations.RotateLeft(hash, 11) * Prime1;
-        }
-
-        return Avalanche(hash);
-    }
-
-    private static ulong HashAny(ReadOnlySpan<byte> data, ulong seed)
-    {
         int length = data.Length;
         int offset = 0;
         ulong hash;
 
+        // Terms are a few bytes (the tokenizer hashes ~20 per log line): they skip the stripes and go to the tail.
         if (length >= StripeLength)
         {
             ulong v1 = seed + Prime1 + Prime2;
@@ -94,31 +59,42 @@ public static class XxHash64
             hash = seed + Prime5;
         }
 
-        hash += (ulong)length;
+        return Avalanche(Tail(data, offset, hash + (ulong)length));
+    }
 
-        while (offset + 8 <= length)
+    /// <summary>The bytes after the last stripe, read without slices or bounds checks (all reads lie inside <paramref name="data"/>).</summary>
+    private static ulong Tail(ReadOnlySpan<byte> data, int offset, ulong hash)
+    {
+        ref byte start = ref MemoryMarshal.GetReference(data);
+        int length = data.Length;
+        for (; offset + 8 <= length; offset += 8)
         {
-            ulong k1 = Round(0, BinaryPrimitives.ReadUInt64LittleEndian(data[offset..]));
-            hash ^= k1;
+            hash ^= Round(0, ReadLittleEndian64(ref Unsafe.Add(ref start, offset)));
             hash = (BitOperations.RotateLeft(hash, 27) * Prime1) + Prime4;
-            offset += 8;
         }
 
         if (offset + 4 <= length)
         {
-            hash ^= BinaryPrimitives.ReadUInt32LittleEndian(data[offset..]) * Prime1;
+            uint k = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, offset));
+            hash ^= (BitConverter.IsLittleEndian ? k : BinaryPrimitives.ReverseEndianness(k)) * Prime1;
             hash = (BitOperations.RotateLeft(hash, 23) * Prime2) + Prime3;
             offset += 4;
         }
 
-        while (offset < length)
+        for (; offset < length; offset++)
         {
-            hash ^= data[offset] * Prime5;
+            hash ^= Unsafe.Add(ref start, offset) * Prime5;
             hash = BitOperations.RotateLeft(hash, 11) * Prime1;
-            offset++;
         }
 
-        return Avalanche(hash);
+        return hash;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong ReadLittleEndian64(ref byte source)
+    {
+        ulong value = Unsafe.ReadUnaligned<ulong>(ref source);
+        return BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

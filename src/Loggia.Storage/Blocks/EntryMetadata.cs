@@ -82,7 +82,7 @@ public readonly struct EntryMetadata
 
     /// <summary>The encoded size of one pair given as UTF-8.</summary>
     public static int EncodedLength(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) =>
-        VarintLength((uint)name.Length) + name.Length + VarintLength((uint)value.Length) + value.Length;
+        Leb128.Length((uint)name.Length) + name.Length + Leb128.Length((uint)value.Length) + value.Length;
 
     /// <summary>Writes one UTF-8 pair into <paramref name="target"/>; returns the bytes written.</summary>
     public static int Encode(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, Span<byte> target)
@@ -133,26 +133,22 @@ public readonly struct EntryMetadata
     private static int StringLength(string value)
     {
         int bytes = Encoding.UTF8.GetByteCount(value);
-        return VarintLength((uint)bytes) + bytes;
+        return Leb128.Length((uint)bytes) + bytes;
     }
 
     private static int WriteString(string value, Span<byte> target)
     {
         int bytes = Encoding.UTF8.GetByteCount(value);
-        int position = WriteVarint((uint)bytes, target);
+        int position = Leb128.Write(target, (uint)bytes);
         return position + Encoding.UTF8.GetBytes(value, target[position..]);
     }
 
     private static int WriteBytes(ReadOnlySpan<byte> bytes, Span<byte> target)
     {
-        int position = WriteVarint((uint)bytes.Length, target);
+        int position = Leb128.Write(target, (uint)bytes.Length);
         bytes.CopyTo(target[position..]);
         return position + bytes.Length;
     }
-
-    private static int VarintLength(uint value) => Leb128.Length(value);
-
-    private static int WriteVarint(uint value, Span<byte> target) => Leb128.Write(target, value);
 
     /// <summary>One pair as UTF-8 spans into the encoding.</summary>
     public readonly ref struct Pair(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)

@@ -15,6 +15,7 @@ internal sealed class RowGroupTokens(double falsePositiveRate, BlockTermCollecto
     private readonly RepeatedPairMemo _previousPairs = new();
     private readonly HashList _lines = new();
     private readonly HashList _metadata = new();
+    private readonly ulong[] _batch = new ulong[TermBatch]; // a field: a stackalloc would be zeroed for every line
 
     /// <summary>Adds an entry's tokens to the row group's lists and to the block's term collector (one tokenizer walk for both).</summary>
     public void Add(BlockEntry entry)
@@ -23,7 +24,7 @@ internal sealed class RowGroupTokens(double falsePositiveRate, BlockTermCollecto
         Span<byte> scratch = stackalloc byte[Terms.MaxTermBytes];
         // The line's terms are hashed and their counter slots prefetched first, then counted: the cache misses of
         // new terms overlap instead of coming one after the other.
-        Span<ulong> batch = stackalloc ulong[TermBatch];
+        var batch = _batch.AsSpan();
         var pending = 0;
         foreach (var term in Terms.Enumerate(entry.Line.Span, scratch))
         {

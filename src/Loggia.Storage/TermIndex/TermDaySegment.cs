@@ -190,7 +190,7 @@ public sealed class TermDaySegment : IDisposable
             {
                 if ((recordMask & (1u << bit)) != 0)
                 {
-                    length += WriteVarint(record[length..], counts[bit]);
+                    length += Leb128.Write(record[length..], counts[bit]);
                 }
             }
 
@@ -236,9 +236,7 @@ public sealed class TermDaySegment : IDisposable
         return new SingleLineFilter(offset, bytes.Length / TermHourBloom.BlockBytes, SingleLineBitsPerEntry, singles.Count);
     }
 
-    /// <summary>LEB128 (line counts are mostly one byte).</summary>
-    private static int WriteVarint(Span<byte> destination, uint value) => Leb128.Write(destination, value);
-
+    /// <summary>A LEB128 line count (mostly one byte).</summary>
     private static uint ReadVarint(ReadOnlySpan<byte> source, ref int position) =>
         Leb128.TryRead(source, ref position, out var value) switch
         {

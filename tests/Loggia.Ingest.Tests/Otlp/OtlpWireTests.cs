@@ -29,16 +29,12 @@ public sealed class OtlpWireTests
     public void GzipBodies_AreDecoded_AndUnknownEncodingsAre415()
     {
         byte[] message = OtlpTestData.Full().ToByteArray();
-        using var compressed = new MemoryStream();
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(message);
-        }
+        byte[] compressed = Gzip(message);
 
-        var push = OtlpRequestParser.Parse(compressed.ToArray(), OtlpPayloadFormat.Protobuf, "gzip", 1 << 20, Clock);
+        var push = OtlpRequestParser.Parse(compressed, OtlpPayloadFormat.Protobuf, "gzip", 1 << 20, Clock);
         Assert.Equal(1, push.EntryCount);
         Assert.Equal(415, Assert.Throws<PushRequestException>(() => OtlpRequestParser.Parse(message, OtlpPayloadFormat.Protobuf, "br", 1 << 20, Clock)).StatusCode);
-        Assert.Equal(413, Assert.Throws<PushRequestException>(() => OtlpRequestParser.Parse(compressed.ToArray(), OtlpPayloadFormat.Protobuf, "gzip", 64, Clock)).StatusCode);
+        Assert.Equal(413, Assert.Throws<PushRequestException>(() => OtlpRequestParser.Parse(compressed, OtlpPayloadFormat.Protobuf, "gzip", 64, Clock)).StatusCode);
     }
 
     [Fact]
@@ -47,13 +43,9 @@ public sealed class OtlpWireTests
         // The lines point into the inflated buffer: the pool must not hand it out again before the request is disposed
         // (on one thread, the shared pool gives back the array returned last), and disposing gives it back.
         byte[] message = OtlpTestData.Full().ToByteArray();
-        using var compressed = new MemoryStream();
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(message);
-        }
+        byte[] compressed = Gzip(message);
 
-        var push = OtlpRequestParser.Parse(compressed.ToArray(), OtlpPayloadFormat.Protobuf, "gzip", 1 << 20, Clock);
+        var push = OtlpRequestParser.Parse(compressed, OtlpPayloadFormat.Protobuf, "gzip", 1 << 20, Clock);
         var line = push.Streams[0].Entries.Span[0].Line;
         var expected = line.ToArray();
         Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(line, out var segment));
@@ -127,5 +119,16 @@ public sealed class OtlpWireTests
     public void Doubles_PrintLikeGo(double value, string expected)
     {
         Assert.Equal(expected, OtlpValueFormat.Double(value));
+    }
+
+    private static byte[] Gzip(byte[] data)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(data);
+        }
+
+        return compressed.ToArray();
     }
 }
